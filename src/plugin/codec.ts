@@ -1,0 +1,125 @@
+// The DynamicValue codec: Terraform values <-> msgpack bytes (and JSON raw state in).
+// Decoding is type-directed because the wire does not say whether a msgpack string is a
+// string or a number Terraform sent as decimal text.
+import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
+import { blockType, type Block, type CtyType } from "./schema.js";
+import { DecimalNumber, UNKNOWN, Unknown, isRecord, type TfObject, type TfValue } from "./values.js";
+
+// Extension 0 is cty's unknown; 12 is an unknown with refinements (which we may ignore).
+const UNKNOWN_EXTENSION = 0;
+const REFINED_UNKNOWN_EXTENSION = 12;
+
+const extensions = new ExtensionCodec();
+extensions.register({
+  type: UNKNOWN_EXTENSION,
+  // A one-byte payload (d4 00 00): Terraform 1.6+ rejects longer ones.
+  encode: (value) => (value instanceof Unknown ? new Uint8Array([0]) : null),
+  decode: () => UNKNOWN,
+});
+extensions.register({
+  type: REFINED_UNKNOWN_EXTENSION,
+  encode: () => null,
+  decode: () => UNKNOWN,
+});
+
+export class WireFormatError extends Error {}
+
+/** Decode msgpack bytes into a value of `type`. Empty bytes are null. */
+export function decodeMsgpack(type: CtyType, bytes: Uint8Array): TfValue {
+  if (bytes.length === 0) return null;
+  const raw = decode(bytes, { extensionCodec: extensions, useBigInt64: true });
+  return fromWire(type, raw, []);
+}
+
+/** Decode a block value, every attribute and nested block present. */
+export function decodeBlock(block: Block, bytes: Uint8Array): TfObject | null {
+  const value = decodeMsgpack(blockType(block), bytes);
+  return value === null ? null : conformToBlock(block, value as TfObject);
+}
+
+/** Decode stored JSON state (UpgradeResourceState's raw_state) with the current schema. */
+export function decodeJsonState(block: Block, json: Uint8Array): TfObject {
+  const raw: unknown = JSON.parse(Buffer.from(json).toString("utf8"));
+  return conformToBlock(block, fromWire(blockType(block), raw, []) as TfObject);
+}
+
+/** Encode a block value as Terraform expects it: every key present, nested lists never nil. */
+export function encodeBlock(block: Block, value: TfObject | null): Uint8Array {
+  if (value === null) return encodeRaw(null);
+  return encodeRaw(toWire(conformToBlock(block, value)));
+}
+
+function encodeRaw(value: unknown): Uint8Array {
+  return encode(value, { extensionCodec: extensions, ignoreUndefined: false });
+}
+
+/**
+ * Give a block value every attribute and nested block of the schema: missing attributes
+ * become null, missing LIST/SET blocks an empty list, missing MAP blocks an empty map.
+ */
+export function conformToBlock(block: Block, value: TfObject): TfObject {
+  const out: TfObject = {};
+  for (const name of Object.keys(block.attributes)) out[name] = value[name] ?? null;
+  for (const [name, nested] of Object.entries(block.blocks ?? {})) {
+    const current = value[name] ?? null;
+    if (current instanceof Unknown) {
+      out[name] = current;
+    } else if (nested.nesting === "single") {
+      out[name] = current === null ? null : conformToBlock(nested.block, current as TfObject);
+    } else if (nested.nesting === "map") {
+      const entries = Object.entries((current ?? {}) as TfObject);
+      out[name] = Object.fromEntries(entries.map(([k, v]) => [k, isRecord(v) ? conformToBlock(nested.block, v) : v]));
+    } else {
+      out[name] = ((current ?? []) as TfValue[]).map((item) => (isRecord(item) ? conformToBlock(nested.block, item) : item));
+    }
+  }
+  return out;
+}
+
+function fromWire(type: CtyType, raw: unknown, path: string[]): TfValue {
+  if (raw === null || raw === undefined) return null;
+  if (raw instanceof Unknown) return raw;
+  const where = () => (path.length ? ` at ${path.join(".")}` : "");
+  if (type === "string") {
+    if (typeof raw !== "string") throw new WireFormatError(`expected a string${where()}`);
+    return raw;
+  }
+  if (type === "bool") {
+    if (typeof raw !== "boolean") throw new WireFormatError(`expected a bool${where()}`);
+    return raw;
+  }
+  if (type === "number") {
+    if (typeof raw === "number") return raw;
+    if (typeof raw === "bigint") return new DecimalNumber(raw.toString());
+    if (typeof raw === "string") return new DecimalNumber(raw);
+    throw new WireFormatError(`expected a number${where()}`);
+  }
+  if (type === "dynamic") throw new WireFormatError(`dynamic values are not supported${where()}`);
+  const [kind, inner] = type;
+  if (kind === "list" || kind === "set") {
+    if (!Array.isArray(raw)) throw new WireFormatError(`expected a ${kind}${where()}`);
+    return raw.map((item, i) => fromWire(inner, item, [...path, String(i)]));
+  }
+  const entries = mapEntries(raw);
+  if (!entries) throw new WireFormatError(`expected a ${kind}${where()}`);
+  if (kind === "map") {
+    return Object.fromEntries(entries.map(([key, item]) => [key, fromWire(inner, item, [...path, key])]));
+  }
+  const given = new Map(entries);
+  const fields = inner as Record<string, CtyType>;
+  return Object.fromEntries(Object.entries(fields).map(([name, fieldType]) => [name, fromWire(fieldType, given.get(name), [...path, name])]));
+}
+
+function mapEntries(raw: unknown): [string, unknown][] | null {
+  if (raw instanceof Map) return [...raw.entries()].map(([k, v]) => [String(k), v]);
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) return Object.entries(raw);
+  return null;
+}
+
+function toWire(value: TfValue): unknown {
+  if (typeof value === "string") return value.normalize("NFC");
+  if (value instanceof DecimalNumber) return value.text;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
+  return value;
+}

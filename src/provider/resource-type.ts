@@ -1,0 +1,69 @@
+// What a resource or data source author writes: a schema and a lifecycle. The framework
+// (provider.ts) turns these into the protocol's RPCs, with the planning rules Terraform
+// enforces applied once for all of them.
+import type { AttributePath, Diagnostic } from "../plugin/diagnostics.js";
+import type { Schema } from "../plugin/schema.js";
+import type { TfObject, TfValue } from "../plugin/values.js";
+import type { Logger } from "../log/logger.js";
+
+/** What every operation gets: the configured provider, a logger, and cancellation. */
+export interface OperationContext<ProviderData> {
+  provider: ProviderData;
+  logger: Logger;
+  /** Aborted when Terraform sends Stop (Ctrl-C): wait no longer, clean up, return. */
+  signal: AbortSignal;
+}
+
+/** Validation sees the configuration as written: values may still be unknown. */
+export type Validate = (config: TfObject) => Diagnostic[] | Promise<Diagnostic[]>;
+
+export interface PlanInput<ProviderData> {
+  prior: TfObject;
+  /** Terraform's proposal, already passed through the framework's default rules. */
+  planned: TfObject;
+  config: TfObject;
+  context: OperationContext<ProviderData>;
+}
+
+export interface ResourceType<ProviderData> {
+  name: string;
+  schema: Schema;
+  validate?: Validate;
+  /**
+   * Provider-side defaults of optional+computed arguments (the reference's defaults),
+   * planned whenever the configuration leaves the argument null.
+   */
+  defaults?: Record<string, TfValue>;
+  /** Top-level arguments whose change replaces the resource. */
+  replaceOnChange: string[];
+  /**
+   * Adjust an in-place update plan (e.g. renewal). Runs only when the resource exists and
+   * is not being replaced; returns the planned state (mark values apply decides as unknown).
+   */
+  planUpdate?: (input: PlanInput<ProviderData>) => Promise<{ planned: TfObject; diagnostics?: Diagnostic[] }>;
+  create(planned: TfObject, context: OperationContext<ProviderData>): Promise<TfObject>;
+  /** null: the remote object is gone. */
+  read(state: TfObject, context: OperationContext<ProviderData>): Promise<TfObject | null>;
+  update?(prior: TfObject, planned: TfObject, context: OperationContext<ProviderData>): Promise<TfObject>;
+  delete(state: TfObject, context: OperationContext<ProviderData>): Promise<void>;
+  /** Turn an import ID into a state to read; absent: the resource cannot be imported. */
+  importState?(id: string, context: OperationContext<ProviderData>): Promise<TfObject>;
+}
+
+export interface DataSourceType<ProviderData> {
+  name: string;
+  schema: Schema;
+  validate?: Validate;
+  read(config: TfObject, context: OperationContext<ProviderData>): Promise<TfObject>;
+}
+
+export interface ProviderDefinition<ProviderData> {
+  schema: Schema;
+  validate?: Validate;
+  /** Turns the provider block (and environment) into what operations get. */
+  configure(config: TfObject): Promise<ProviderData>;
+  resources: ResourceType<ProviderData>[];
+  dataSources: DataSourceType<ProviderData>[];
+}
+
+export type { AttributePath };

@@ -1,0 +1,106 @@
+// Schema of acme_certificate: the reference provider's arguments and attributes, with
+// the same names, types, sensitivity and defaults, so its HCL validates here unchanged.
+import type { Schema } from "../plugin/schema.js";
+import type { TfValue } from "../plugin/values.js";
+
+export const KEY_TYPES = ["P256", "P384", "2048", "4096", "8192"] as const;
+export const REVOCATION_REASONS = [
+  "unspecified",
+  "key-compromise",
+  "ca-compromise",
+  "affiliation-changed",
+  "superseded",
+  "cessation-of-operation",
+  "certificate-hold",
+  "remove-from-crl",
+  "privilege-withdrawn",
+  "aa-compromise",
+] as const;
+
+export const certificateDefaults: Record<string, TfValue> = {
+  key_type: "2048",
+  min_days_remaining: 30,
+  must_staple: false,
+  cert_timeout: 30,
+  deactivate_authorizations: true,
+  revoke_certificate_on_destroy: true,
+  revoke_certificate_reason: "unspecified",
+  disable_complete_propagation: false,
+  pre_check_delay: 0,
+  propagation_wait: 0,
+  use_renewal_info: false,
+  renewal_info_ignore_retry_after: false,
+  renewal_info_max_sleep: 0,
+};
+
+/** Arguments whose change issues a new certificate (and revokes the old one). */
+export const replacingArguments = [
+  "account_key_pem",
+  "common_name",
+  "subject_alternative_names",
+  "key_type",
+  "certificate_request_pem",
+  "must_staple",
+  "preferred_chain",
+  "profile",
+  "validity_days",
+];
+
+export const certificateSchema: Schema = {
+  version: 0,
+  block: {
+    description: "A certificate issued by the ACME server through DNS-01 challenges.",
+    attributes: {
+      id: { type: "string", computed: true, description: "The certificate URL." },
+      account_key_pem: { type: "string", required: true, sensitive: true, description: "The private key of the ACME account (e.g. `acme_registration.x.account_key_pem`)." },
+      common_name: { type: "string", optional: true, description: "The certificate's common name. Conflicts with `certificate_request_pem`." },
+      subject_alternative_names: { type: ["set", "string"], optional: true, description: "Further names of the certificate. Conflicts with `certificate_request_pem`." },
+      key_type: { type: "string", optional: true, computed: true, description: "The certificate key: `P256`, `P384`, `2048` (default), `4096` or `8192`." },
+      certificate_request_pem: { type: "string", optional: true, description: "A CSR (PEM) to issue for instead of generating a key; its names are used." },
+      min_days_remaining: { type: "number", optional: true, computed: true, description: "Renew when fewer days than this remain (default 30; negative: never renew)." },
+      validity_days: { type: "number", optional: true, description: "Ask the CA for a certificate valid this many days (when the CA supports it)." },
+      must_staple: { type: "bool", optional: true, computed: true, description: "Add the OCSP must-staple extension (default false)." },
+      preferred_chain: { type: "string", optional: true, description: "The common name of the root of the chain to prefer, when the CA offers several." },
+      profile: { type: "string", optional: true, description: "The ACME certificate profile to request (when the CA offers profiles)." },
+      cert_timeout: { type: "number", optional: true, computed: true, description: "Seconds to wait for the certificate after finalizing the order (default 30)." },
+      deactivate_authorizations: { type: "bool", optional: true, computed: true, description: "Deactivate the authorizations after issuing (default true)." },
+      certificate_p12_password: { type: "string", optional: true, sensitive: true, description: "The password of `certificate_p12`." },
+      revoke_certificate_on_destroy: { type: "bool", optional: true, computed: true, description: "Revoke the certificate when it is destroyed or replaced (default true)." },
+      revoke_certificate_reason: { type: "string", optional: true, computed: true, description: "The revocation reason: `unspecified` (default), `key-compromise`, `ca-compromise`, `affiliation-changed`, `superseded`, `cessation-of-operation`, `certificate-hold`, `remove-from-crl`, `privilege-withdrawn`, `aa-compromise`." },
+      recursive_nameservers: { type: ["list", "string"], optional: true, description: "Resolvers (`host:port`) for every DNS lookup of the propagation checks, instead of the system's." },
+      disable_complete_propagation: { type: "bool", optional: true, computed: true, description: "Skip the check that every authoritative nameserver has the record (default false)." },
+      pre_check_delay: { type: "number", optional: true, computed: true, description: "Seconds to wait before the first propagation check (default 0)." },
+      propagation_wait: { type: "number", optional: true, computed: true, description: "Seconds to wait instead of checking propagation (default 0: check)." },
+      use_renewal_info: { type: "bool", optional: true, computed: true, description: "Use ACME Renewal Information (ARI) to decide renewal (default false)." },
+      renewal_info_ignore_retry_after: { type: "bool", optional: true, computed: true, description: "Ignore the CA's Retry-After on renewal information (default false)." },
+      renewal_info_max_sleep: { type: "number", optional: true, computed: true, description: "Seconds to wait at most for a renewal window that starts soon (default 0)." },
+
+      certificate_url: { type: "string", computed: true, description: "The certificate's URL on the ACME server." },
+      certificate_domain: { type: "string", computed: true, description: "The certificate's common name." },
+      private_key_pem: { type: "string", computed: true, sensitive: true, description: "The certificate's private key (PEM); empty with `certificate_request_pem`." },
+      certificate_pem: { type: "string", computed: true, description: "The certificate (PEM), leaf only." },
+      issuer_pem: { type: "string", computed: true, description: "The rest of the chain (PEM)." },
+      certificate_p12: { type: "string", computed: true, sensitive: true, description: "Key, certificate and chain as PKCS#12, base64." },
+      certificate_not_before: { type: "string", computed: true, description: "Start of validity (RFC 3339)." },
+      certificate_not_after: { type: "string", computed: true, description: "End of validity (RFC 3339)." },
+      certificate_serial: { type: "string", computed: true, description: "The certificate's serial number." },
+    },
+    blocks: {
+      dns_challenge: {
+        nesting: "list",
+        block: {
+          description: "A DNS provider answering the DNS-01 challenges. Several blocks: each provider gets every challenge.",
+          attributes: {
+            provider: { type: "string", required: true, description: "The DNS provider: `exec` or `acme-dns`." },
+            config: {
+              type: ["map", "string"],
+              optional: true,
+              sensitive: true,
+              description: "The provider's settings (e.g. `EXEC_PATH`); each may also come from the environment or a `NAME_FILE` file.",
+            },
+          },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,16 @@
+// The acme provider: its configuration, resources and data sources.
+import type { ProviderDefinition } from "../provider/resource-type.js";
+import { certificateResource } from "./certificate.js";
+import { configureProvider, providerSchema, validateProviderConfig, type AcmeProviderData } from "./provider-config.js";
+import { registrationResource } from "./registration.js";
+import { serverUrlDataSource } from "./server-url.js";
+
+export function acmeProvider(env: Readonly<NodeJS.ProcessEnv>): ProviderDefinition<AcmeProviderData> {
+  return {
+    schema: providerSchema,
+    validate: validateProviderConfig,
+    configure: async (config) => configureProvider(config, env),
+    resources: [registrationResource, certificateResource],
+    dataSources: [serverUrlDataSource],
+  };
+}

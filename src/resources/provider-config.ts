@@ -1,0 +1,94 @@
+// The provider block: which ACME server, and which extra CA certificates to trust.
+import { readFileSync } from "node:fs";
+import { DiagnosticsError, error, type Diagnostic } from "../plugin/diagnostics.js";
+import type { Schema } from "../plugin/schema.js";
+import { isUnknown, type TfObject } from "../plugin/values.js";
+import { stringOf } from "./attributes.js";
+
+export interface AcmeProviderData {
+  /** undefined when the provider block's server_url is not known yet (computed upstream). */
+  serverUrl?: string;
+  /** Extra CA certificates for the ACME server's HTTPS (LEGO_CA_CERTIFICATES), PEM. */
+  caCertPem?: string;
+  /** The provider process's environment, read-only: DNS settings fall back to it. */
+  env: Readonly<NodeJS.ProcessEnv>;
+}
+
+export const providerSchema: Schema = {
+  version: 0,
+  block: {
+    description: "The ACME provider issues certificates from an ACME CA (Let's Encrypt, Pebble, ...).",
+    attributes: {
+      server_url: {
+        type: "string",
+        optional: true,
+        description:
+          "The URL of the ACME directory, e.g. `https://acme-v02.api.letsencrypt.org/directory`. Defaults to the `ACME_SERVER_URL` environment variable.",
+      },
+    },
+  },
+};
+
+export function validateProviderConfig(config: TfObject): Diagnostic[] {
+  const url = stringOf(config, "server_url");
+  return url === undefined ? [] : serverUrlProblems(url);
+}
+
+export function configureProvider(config: TfObject, env: Readonly<NodeJS.ProcessEnv>): AcmeProviderData {
+  const caCertPem = readCaCertificates(env);
+  if (isUnknown(config.server_url)) return { env, ...(caCertPem ? { caCertPem } : {}) };
+  const serverUrl = stringOf(config, "server_url") ?? env.ACME_SERVER_URL;
+  if (!serverUrl) {
+    throw new DiagnosticsError([
+      error(
+        "Missing ACME server URL",
+        'Set server_url in the provider "acme" block (e.g. https://acme-staging-v02.api.letsencrypt.org/directory) or the ACME_SERVER_URL environment variable.',
+        ["server_url"],
+      ),
+    ]);
+  }
+  const problems = serverUrlProblems(serverUrl, config.server_url === null ? "ACME_SERVER_URL" : "server_url");
+  if (problems.length) throw new DiagnosticsError(problems);
+  return { env, serverUrl, ...(caCertPem ? { caCertPem } : {}) };
+}
+
+/** The configured server URL, or an error saying why it is not there. */
+export function requireServerUrl(provider: AcmeProviderData): string {
+  if (provider.serverUrl) return provider.serverUrl;
+  throw new DiagnosticsError([error("ACME server URL not known", "The provider's server_url depends on a value that is only known after apply.")]);
+}
+
+function serverUrlProblems(url: string, source = "server_url"): Diagnostic[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [error("Invalid server_url", `${source} must be the URL of an ACME directory (https://...); got ${JSON.stringify(url)}.`, ["server_url"])];
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    return [error("Invalid server_url", `${source} must be an http(s) URL of an ACME directory; got ${JSON.stringify(url)}.`, ["server_url"])];
+  }
+  return [];
+}
+
+/**
+ * LEGO_CA_CERTIFICATES, as the reference provider (through lego) reads it: paths of PEM
+ * files, separated by ":" or ",", trusted in addition to the system roots.
+ */
+function readCaCertificates(env: Readonly<NodeJS.ProcessEnv>): string | undefined {
+  const list = env.LEGO_CA_CERTIFICATES;
+  if (!list) return undefined;
+  return list
+    .split(/[,:]/)
+    .filter(Boolean)
+    .map((path) => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch (cause) {
+        throw new DiagnosticsError([
+          error("Cannot read LEGO_CA_CERTIFICATES", `${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}. Point LEGO_CA_CERTIFICATES at readable PEM files.`),
+        ]);
+      }
+    })
+    .join("\n");
+}
