@@ -1,0 +1,142 @@
+// One HTTP(S) exchange with the CA, nothing more: no retries beyond Node's documented
+// stale keep-alive case, no ACME knowledge. Connections are kept alive and shared per
+// trust configuration, so a run of ACME calls pays for one TLS handshake.
+//
+// Trust: Node's defaults (system store plus NODE_EXTRA_CA_CERTS), optionally extended
+// by a caller-given CA certificate. Verification is never disabled.
+
+import { readFileSync } from "node:fs";
+import http, { type IncomingHttpHeaders } from "node:http";
+import https from "node:https";
+import { rootCertificates } from "node:tls";
+import { AcmeAbortError, AcmeError } from "./errors.js";
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface HttpRequest {
+  method: "GET" | "HEAD" | "POST";
+  url: string;
+  body?: string;
+  contentType?: string;
+  accept?: string;
+  signal: AbortSignal;
+  /** Per-request limit; the caller's signal bounds the whole operation. */
+  timeoutMs?: number;
+}
+
+const USER_AGENT = "acme-tf (+https://github.com/vancluever/terraform-provider-acme compatible)";
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+const agents = new Map<string, https.Agent>();
+const plainAgent = new http.Agent({ keepAlive: true, scheduling: "lifo", timeout: 60_000 });
+
+/**
+ * The shared keep-alive agent for a trust configuration. A `caCertPem` is trusted in
+ * addition to Node's roots (and NODE_EXTRA_CA_CERTS, which Node folds into them).
+ */
+function httpsAgent(caCertPem: string | undefined): https.Agent {
+  const key = caCertPem ?? "";
+  let agent = agents.get(key);
+  if (!agent) {
+    const ca = caCertPem === undefined ? undefined : [...extraCaCertificates(), ...rootCertificates, caCertPem];
+    agent = new https.Agent({ keepAlive: true, scheduling: "lifo", timeout: 60_000, ...(ca ? { ca } : {}) });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/**
+ * Passing `ca` replaces Node's default trust, which includes NODE_EXTRA_CA_CERTS;
+ * Node does not expose those certificates, so read the file again to keep them.
+ */
+let extraCaCache: string[] | undefined;
+function extraCaCertificates(): string[] {
+  if (extraCaCache) return extraCaCache;
+  extraCaCache = [];
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (file) {
+    try {
+      // Synchronous on purpose: once per process, before the first request.
+      const text = readFileSync(file, "utf8");
+      extraCaCache = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    } catch {
+      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (silently).
+    }
+  }
+  return extraCaCache;
+}
+
+/** Sends one request and reads the whole answer. Network failures become AcmeError. */
+export async function send(request: HttpRequest, caCertPem?: string): Promise<HttpResponse> {
+  try {
+    return await sendOnce(request, caCertPem);
+  } catch (error) {
+    // A keep-alive socket the server closed while idle fails on first use; Node's docs
+    // recommend retrying exactly that case once.
+    if (error instanceof StaleSocketError) return sendOnce(request, caCertPem);
+    throw error;
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function sendOnce(request: HttpRequest, caCertPem: string | undefined): Promise<HttpResponse> {
+  const { method, url, signal } = request;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    if (signal.aborted) return reject(new AcmeAbortError(`${method} ${url}`, signal.reason));
+    const target = new URL(url);
+    const isHttps = target.protocol === "https:";
+    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
+    if (request.accept) headers.Accept = request.accept;
+    if (request.body !== undefined) {
+      headers["Content-Type"] = request.contentType ?? "application/jose+json";
+      headers["Content-Length"] = String(Buffer.byteLength(request.body));
+    }
+    const options: https.RequestOptions = {
+      method,
+      headers,
+      agent: isHttps ? httpsAgent(caCertPem) : plainAgent,
+      timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    };
+    const req = (isHttps ? https : http).request(target, options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) req.destroy(new AcmeError(`the answer to ${method} ${url} is larger than ${MAX_BODY_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      res.on("end", () => {
+        cleanup();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      });
+      res.on("error", fail);
+    });
+    const onAbort = () => req.destroy(new AcmeAbortError(`${method} ${url}`, signal.reason));
+    const cleanup = () => signal.removeEventListener("abort", onAbort);
+    function fail(error: Error) {
+      cleanup();
+      if (error instanceof AcmeError) return reject(error);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) return reject(new StaleSocketError());
+      reject(new AcmeError(`cannot reach the ACME server (${method} ${url}): ${describeNetworkError(error)}`, { cause: error }));
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.on("timeout", () => req.destroy(new AcmeError(`the ACME server did not answer ${method} ${url} within ${options.timeout} ms`)));
+    req.on("error", fail);
+    req.end(request.body);
+  });
+}
+
+function describeNetworkError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code === "SELF_SIGNED_CERT_IN_CHAIN" || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY") {
+    return `${error.message} - the server's TLS certificate is not trusted; add its CA with NODE_EXTRA_CA_CERTS`;
+  }
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+}
