@@ -1,0 +1,148 @@
+// acme_registration and acme_server_url through the real terraform CLI, the installed
+// provider and a real Pebble (the lab).
+import { readFileSync } from "node:fs";
+import { createPrivateKey } from "node:crypto";
+import { deactivateAccount, findAccount } from "../../src/acme/accounts.js";
+import { lab, startPebble } from "../lab/index.js";
+import type { PebbleInstance } from "../lab/lab-contract.js";
+import { providerBlock, resourceValues, TerraformWorkspace } from "./workspace.js";
+
+const environment = lab();
+const caCertPem = readFileSync(environment.caCertPath, "utf8");
+const userEnv = { NODE_EXTRA_CA_CERTS: environment.caCertPath };
+const workspaces: TerraformWorkspace[] = [];
+
+function workspace(hcl: string, serverUrl = environment.acmeDirectory): TerraformWorkspace {
+  const ws = new TerraformWorkspace(userEnv).write("main.tf", providerBlock(serverUrl) + hcl);
+  workspaces.push(ws);
+  return ws;
+}
+
+afterAll(() => workspaces.forEach((ws) => ws.remove()));
+
+const lookup = (accountKeyPem: string, directoryUrl = environment.acmeDirectory) =>
+  findAccount({ directoryUrl, accountKeyPem, caCertPem, signal: new AbortController().signal });
+
+test("apply registers an account, a second plan is empty, destroy deactivates it", async () => {
+  const ws = workspace(`
+resource "acme_registration" "reg" {
+  email_address = "admin@acme-tf.test"
+}
+
+data "acme_server_url" "this" {}
+
+output "server_url" {
+  value = data.acme_server_url.this.server_url
+}
+`);
+  await ws.init();
+  await ws.apply();
+  const registration = resourceValues(await ws.state(), "acme_registration.reg");
+  expect(registration.registration_url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/my-account\//);
+  expect(registration.id).toBe(registration.registration_url);
+  expect(registration.account_key_algorithm).toBe("ECDSA");
+  const key = createPrivateKey(registration.account_key_pem as string);
+  expect(key.asymmetricKeyDetails?.namedCurve).toBe("secp384r1");
+  expect((await ws.outputs()).server_url!.value).toBe(environment.acmeDirectory);
+  expect(await lookup(registration.account_key_pem as string)).toBe(registration.registration_url);
+
+  expect((await ws.plan()).exitCode).toBe(0);
+
+  await ws.destroy();
+  expect(await lookup(registration.account_key_pem as string)).toBeNull();
+});
+
+test("a given RSA account key is used as is; an account deactivated outside Terraform is planned again", async () => {
+  const ws = workspace(`
+resource "acme_registration" "reg" {
+  account_key_algorithm = "RSA"
+  account_key_rsa_bits  = 2048
+}
+`);
+  await ws.init();
+  await ws.apply();
+  const registration = resourceValues(await ws.state(), "acme_registration.reg");
+  expect(createPrivateKey(registration.account_key_pem as string).asymmetricKeyDetails?.modulusLength).toBe(2048);
+
+  await deactivateAccount({ directoryUrl: environment.acmeDirectory, accountKeyPem: registration.account_key_pem as string, caCertPem, signal: new AbortController().signal });
+  const plan = await ws.plan();
+  expect(plan.exitCode).toBe(2);
+  expect(plan.stdout).toMatch(/acme_registration\.reg will be created/);
+});
+
+describe("a CA that requires external account binding", () => {
+  let pebble: PebbleInstance;
+  beforeAll(async () => {
+    pebble = await startPebble(environment, { eab: true });
+  });
+  afterAll(() => pebble?.stop());
+
+  test("registers with the binding", async () => {
+    const ws = workspace(
+      `
+resource "acme_registration" "reg" {
+  email_address = "eab@acme-tf.test"
+  external_account_binding {
+    key_id      = "${pebble.eab!.keyId}"
+    hmac_base64 = "${pebble.eab!.hmacBase64}"
+  }
+}
+`,
+      pebble.acmeDirectory,
+    );
+    await ws.init();
+    await ws.apply();
+    const registration = resourceValues(await ws.state(), "acme_registration.reg");
+    expect(await lookup(registration.account_key_pem as string, pebble.acmeDirectory)).toBe(registration.registration_url);
+    expect((await ws.plan()).exitCode).toBe(0);
+    await ws.destroy();
+  });
+
+  test("without the binding, apply fails saying what is missing", async () => {
+    const ws = workspace(`resource "acme_registration" "reg" {}\n`, pebble.acmeDirectory);
+    await ws.init();
+    const result = await ws.run(["apply", "-auto-approve", "-no-color"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/external account binding/);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const state = await ws.run(["state", "list"]);
+    expect(state.stdout.trim()).toBe("");
+  });
+});
+
+describe("bad input", () => {
+  test("validate names the argument of an invalid key, algorithm and email", async () => {
+    const ws = workspace(`
+resource "acme_registration" "reg" {
+  account_key_pem       = "not a key"
+  account_key_algorithm = "DSA"
+  email_address         = "nobody"
+}
+`);
+    await ws.init();
+    const result = await ws.run(["validate", "-no-color"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/Invalid account_key_pem[\s\S]*account_key_pem is not a valid PEM private key/);
+    expect(result.stderr).toMatch(/account_key_algorithm must be one of "ECDSA", "RSA"; got "DSA"/);
+    expect(result.stderr).toMatch(/email_address must be an email address/);
+  });
+
+  test("a malformed server_url is reported at validate time", async () => {
+    const ws = workspace(`data "acme_server_url" "this" {}\n`, "not a url");
+    await ws.init();
+    const result = await ws.run(["validate", "-no-color"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/Invalid server_url[\s\S]*must be the URL of an ACME directory/);
+  });
+
+  test("an ACME server that is down gives a clear error quickly, not a hang", async () => {
+    const ws = workspace(`resource "acme_registration" "reg" {}\n`, "https://127.0.0.1:9/dir");
+    await ws.init();
+    const started = Date.now();
+    const result = await ws.run(["apply", "-auto-approve", "-no-color"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/127\.0\.0\.1:9/);
+    expect(result.stderr).toMatch(/ECONNREFUSED|connection refused|could not connect/i);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});

@@ -1,0 +1,123 @@
+// Runs the real terraform CLI against the installed provider: a temporary working
+// directory, a CLI config whose filesystem mirror holds only this provider (so `init`
+// needs no network), and the environment a user would set.
+import { execa } from "execa";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installProvider, PROVIDER_SOURCE } from "../../src/cli/install.js";
+
+export interface TerraformResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+let pluginDirectory: string | undefined;
+
+/** Install the built provider (dist/) once per test process into a private mirror. */
+function installedPlugins(): string {
+  if (!pluginDirectory) {
+    if (!existsSync(new URL("../../dist/cli/provider.js", import.meta.url))) {
+      throw new Error("dist/ is missing: run `npm run build` before the terraform tests");
+    }
+    pluginDirectory = mkdtempSync(join(tmpdir(), "acme-tf-plugins-"));
+    installProvider(pluginDirectory);
+  }
+  return pluginDirectory;
+}
+
+export class TerraformWorkspace {
+  readonly dir = mkdtempSync(join(tmpdir(), "acme-tf-workspace-"));
+  private readonly env: Record<string, string>;
+
+  constructor(env: Record<string, string> = {}) {
+    const cliConfig = join(this.dir, ".terraformrc");
+    writeFileSync(
+      cliConfig,
+      `provider_installation {
+  filesystem_mirror {
+    path    = "${installedPlugins()}"
+    include = ["${PROVIDER_SOURCE}"]
+  }
+  direct {
+    exclude = ["${PROVIDER_SOURCE}"]
+  }
+}
+`,
+    );
+    this.env = { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ...env };
+  }
+
+  /** Write (or replace) a file of the configuration. */
+  write(name: string, content: string): this {
+    const path = join(this.dir, name);
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, content);
+    return this;
+  }
+
+  async run(args: string[], extraEnv: Record<string, string> = {}): Promise<TerraformResult> {
+    const result = await execa("terraform", [...args], {
+      cwd: this.dir,
+      env: { ...this.env, ...extraEnv },
+      reject: false,
+      stdin: "ignore",
+      timeout: 300_000,
+    });
+    return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  /** Run and fail with terraform's own output when it does not exit 0. */
+  async ok(args: string[], extraEnv: Record<string, string> = {}): Promise<TerraformResult> {
+    const result = await this.run(args, extraEnv);
+    if (result.exitCode !== 0) {
+      throw new Error(`terraform ${args.join(" ")} exited ${result.exitCode}\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  init = () => this.ok(["init", "-input=false", "-no-color"]);
+  apply = (extra: string[] = []) => this.ok(["apply", "-auto-approve", "-input=false", "-no-color", ...extra]);
+  destroy = () => this.ok(["destroy", "-auto-approve", "-input=false", "-no-color"]);
+  /** `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
+  plan = (extra: string[] = []) => this.run(["plan", "-detailed-exitcode", "-input=false", "-no-color", ...extra]);
+
+  async outputs(): Promise<Record<string, { value: unknown; sensitive: boolean }>> {
+    return JSON.parse((await this.ok(["output", "-json"])).stdout) as Record<string, { value: unknown; sensitive: boolean }>;
+  }
+
+  async state(): Promise<TerraformState> {
+    return JSON.parse((await this.ok(["show", "-json"])).stdout) as TerraformState;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface TerraformState {
+  values?: { root_module?: { resources?: { address: string; values: Record<string, unknown> }[] } };
+}
+
+export function resourceValues(state: TerraformState, address: string): Record<string, unknown> {
+  const found = state.values?.root_module?.resources?.find((r) => r.address === address);
+  if (!found) throw new Error(`${address} is not in the state`);
+  return found.values;
+}
+
+/** The provider block and required_providers every test configuration starts with. */
+export function providerBlock(serverUrl: string): string {
+  return `terraform {
+  required_providers {
+    acme = {
+      source = "${PROVIDER_SOURCE}"
+    }
+  }
+}
+
+provider "acme" {
+  server_url = "${serverUrl}"
+}
+`;
+}
