@@ -1,0 +1,121 @@
+// The exec DNS provider at run time: the user's program presents and cleans up records,
+// and may say how long propagation takes through `program timeout`.
+
+import type { Logger } from "../../log/logger.js";
+import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../description.js";
+import { runProgram } from "./program.js";
+
+/** Used when neither a setting nor the program's `timeout` answer says otherwise. */
+export const DEFAULT_PROPAGATION_TIMEOUT_SECONDS = 60;
+export const DEFAULT_POLLING_INTERVAL_SECONDS = 2;
+
+export interface ExecConfig {
+  program: string;
+  /** RAW mode passes domain, token and key authorization instead of name and value. */
+  raw: boolean;
+  /** Given settings win over the program's `timeout` answer. */
+  propagationTimeoutSeconds?: number;
+  pollingIntervalSeconds?: number;
+  sequenceIntervalSeconds: number;
+  /** The program's whole environment. */
+  env: Readonly<Record<string, string>>;
+}
+
+type Action = "present" | "cleanup";
+
+export class ExecProvider implements DnsProvider {
+  /** The program may replace the name's TXT records rather than add one: one value at a time. */
+  readonly valuesPerName = 1;
+  readonly sequenceIntervalSeconds: number;
+  private timings?: Promise<PropagationTimings>;
+  /** Runs never overlap, as in the reference: scripts may edit a zone file without locking. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly config: ExecConfig,
+    private readonly logger: Logger,
+  ) {
+    this.sequenceIntervalSeconds = config.sequenceIntervalSeconds;
+  }
+
+  propagationTimings(signal: AbortSignal): Promise<PropagationTimings> {
+    // Asked once per provider; a failed (aborted) attempt is not remembered.
+    this.timings ??= this.resolveTimings(signal).catch((error: unknown) => {
+      this.timings = undefined;
+      throw error;
+    });
+    return this.timings;
+  }
+
+  present(record: ChallengeRecord, signal: AbortSignal): Promise<void> {
+    return this.perform("present", record, signal);
+  }
+
+  cleanup(record: ChallengeRecord, signal: AbortSignal): Promise<void> {
+    return this.perform("cleanup", record, signal);
+  }
+
+  private async perform(action: Action, record: ChallengeRecord, signal: AbortSignal): Promise<void> {
+    const { timeoutSeconds } = await this.propagationTimings(signal);
+    await this.run(this.argumentsFor(action, record), timeoutSeconds, signal);
+  }
+
+  private argumentsFor(action: Action, { challenge, fqdn }: ChallengeRecord): string[] {
+    // "--" because a token may start with "-"; the reference passes it in RAW mode only.
+    return this.config.raw
+      ? [action, "--", challenge.domain, challenge.token, challenge.keyAuthorization]
+      : [action, fqdn, challenge.txtValue];
+  }
+
+  private async resolveTimings(signal: AbortSignal): Promise<PropagationTimings> {
+    const { propagationTimeoutSeconds, pollingIntervalSeconds } = this.config;
+    const answer =
+      propagationTimeoutSeconds !== undefined && pollingIntervalSeconds !== undefined ? undefined : await this.askProgramForTimings(signal);
+    return {
+      timeoutSeconds: propagationTimeoutSeconds ?? answer?.timeoutSeconds ?? DEFAULT_PROPAGATION_TIMEOUT_SECONDS,
+      intervalSeconds: pollingIntervalSeconds ?? answer?.intervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+    };
+  }
+
+  /** The program's answer to `timeout`, or undefined (with a warning) when it has none. */
+  private async askProgramForTimings(signal: AbortSignal): Promise<PropagationTimings | undefined> {
+    const timeoutSeconds = this.config.propagationTimeoutSeconds ?? DEFAULT_PROPAGATION_TIMEOUT_SECONDS;
+    try {
+      const { stdout } = await this.run(["timeout"], timeoutSeconds, signal);
+      return parseTimeoutAnswer(stdout);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      this.logger.warn(`exec: "${this.config.program} timeout" gave no usable answer; using the settings or defaults`, {
+        reason: (error as Error).message,
+      });
+      return undefined;
+    }
+  }
+
+  private run(args: string[], timeoutSeconds: number, signal: AbortSignal) {
+    const run = this.queue.then(() =>
+      runProgram({ program: this.config.program, args, env: this.config.env, timeoutSeconds, signal, logger: this.logger }),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** `{"timeout": 30, "interval": 5}` in seconds; throws on anything else. */
+function parseTimeoutAnswer(stdout: string): PropagationTimings {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(stdout);
+  } catch {
+    throw new Error(`expected JSON like {"timeout": 30, "interval": 5}, got ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
+  const { timeout, interval } = (answer ?? {}) as { timeout?: unknown; interval?: unknown };
+  if (!isPositiveSeconds(timeout) || !isPositiveSeconds(interval)) {
+    throw new Error(`expected positive "timeout" and "interval" seconds, got ${JSON.stringify(answer)}`);
+  }
+  return { timeoutSeconds: timeout, intervalSeconds: interval };
+}
+
+function isPositiveSeconds(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
