@@ -156,16 +156,16 @@ type Lookup =
   | { state: "known"; text: string; source: string };
 
 async function lookUp(name: string, config: Readonly<Record<string, string | undefined>>, env: Environment): Promise<Lookup> {
-  const fromConfig = valueAt(config, name);
+  const fromConfig = configValue(config, name);
   if (fromConfig !== null) return fromConfig === undefined ? { state: "unknown" } : { state: "known", text: fromConfig, source: "the dns_challenge config" };
-  const fromEnv = valueAt(env, name);
-  if (fromEnv) return { state: "known", text: fromEnv, source: `the ${name} environment variable` };
+  const fromEnv = envValue(env, name);
+  if (fromEnv !== undefined) return { state: "known", text: fromEnv, source: `the ${name} environment variable` };
 
   const fileSetting = fileVariable(name);
-  const fileInConfig = valueAt(config, fileSetting);
+  const fileInConfig = configValue(config, fileSetting);
   if (fileInConfig === undefined) return { state: "unknown" };
-  const file = fileInConfig ?? valueAt(env, fileSetting);
-  if (!file) return { state: "absent" };
+  const file = fileInConfig ?? envValue(env, fileSetting);
+  if (file === undefined) return { state: "absent" };
   try {
     const text = (await readFile(file, "utf8")).replace(/\r?\n$/, "");
     return { state: "known", text, source: `the file ${file} named by ${fileSetting}` };
@@ -174,11 +174,16 @@ async function lookUp(name: string, config: Readonly<Record<string, string | und
   }
 }
 
-/** A set value, undefined for an unknown one, null for unset (absent or empty). */
-function valueAt(values: Readonly<Record<string, string | undefined>>, key: string): string | undefined | null {
-  if (!Object.hasOwn(values, key)) return null;
-  const value = values[key];
+/** A config value; undefined when not known yet, null when unset (absent or empty). */
+function configValue(config: Readonly<Record<string, string | undefined>>, key: string): string | undefined | null {
+  if (!Object.hasOwn(config, key)) return null;
+  const value = config[key];
   return value === "" ? null : value;
+}
+
+/** An environment variable's value; undefined when unset or empty. */
+function envValue(env: Environment, key: string): string | undefined {
+  return env[key] || undefined;
 }
 
 function readFailure(error: unknown): string {
