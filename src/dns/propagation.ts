@@ -85,6 +85,7 @@ async function pollUntilVisible(
 /** undefined when every server answers the value, else which servers answered what. */
 async function whatIsMissing(record: ExpectedTxt, resolvers: readonly string[], complete: boolean, signal: AbortSignal): Promise<string | undefined> {
   try {
+    if (resolvers.length === 0) return "no recursive resolvers to ask: set recursive_nameservers";
     const servers = complete ? await authoritativeServers(record.fqdn, resolvers, signal) : resolvers.map((address) => ({ label: address, address }));
     const answers = await Promise.all(servers.map(async (server) => answerOf(server, record, signal)));
     const missing = answers.filter((answer) => answer !== undefined);

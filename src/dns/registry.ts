@@ -1,4 +1,5 @@
-// Every DNS provider this Terraform provider offers. Adding one = its folder + one line here.
+// Every DNS provider this Terraform provider offers. Adding one = its folder (description.ts
+// and runtime code) + one line here, then `npx tsx scripts/gen-docs.ts` for its page.
 
 import type { DnsProviderDescription } from "./description.js";
 import { execDescription } from "./exec/description.js";
