@@ -33,15 +33,15 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
   }
 
   async validateProviderConfig(config: TfObject): Promise<Diagnostic[]> {
-    return (await this.definition.validate?.(config)) ?? [];
+    return (await this.definition.validate?.(config, this.definition.env)) ?? [];
   }
 
   async validateResourceConfig(typeName: string, config: TfObject): Promise<Diagnostic[]> {
-    return (await this.resource(typeName).validate?.(config)) ?? [];
+    return (await this.resource(typeName).validate?.(config, this.definition.env)) ?? [];
   }
 
   async validateDataSourceConfig(typeName: string, config: TfObject): Promise<Diagnostic[]> {
-    return (await this.dataSource(typeName).validate?.(config)) ?? [];
+    return (await this.dataSource(typeName).validate?.(config, this.definition.env)) ?? [];
   }
 
   async configure(config: TfObject): Promise<Diagnostic[]> {

@@ -14,8 +14,11 @@ export interface OperationContext<ProviderData> {
   signal: AbortSignal;
 }
 
-/** Validation sees the configuration as written: values may still be unknown. */
-export type Validate = (config: TfObject) => Diagnostic[] | Promise<Diagnostic[]>;
+/**
+ * Validation sees the configuration as written (values may still be unknown) and the
+ * provider process's environment; it may run before the provider is configured.
+ */
+export type Validate = (config: TfObject, env: Readonly<NodeJS.ProcessEnv>) => Diagnostic[] | Promise<Diagnostic[]>;
 
 export interface PlanInput<ProviderData> {
   prior: TfObject;
@@ -59,6 +62,8 @@ export interface DataSourceType<ProviderData> {
 
 export interface ProviderDefinition<ProviderData> {
   schema: Schema;
+  /** The provider process's environment (read, never changed). */
+  env: Readonly<NodeJS.ProcessEnv>;
   validate?: Validate;
   /** Turns the provider block (and environment) into what operations get. */
   configure(config: TfObject): Promise<ProviderData>;

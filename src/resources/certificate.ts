@@ -1,19 +1,185 @@
-// Resource acme_certificate.
-import { DiagnosticsError, error } from "../plugin/diagnostics.js";
-import type { ResourceType } from "../provider/resource-type.js";
+// Resource acme_certificate: issue through DNS-01, renew at plan time when fewer than
+// min_days_remaining days are left (an in-place update keeping the key or CSR), replace
+// when names, key or CSR change, revoke on destroy.
+import type { Dns01Solver } from "../acme/solver.js";
+import { DiagnosticsError } from "../plugin/diagnostics.js";
+import { UNKNOWN, isUnknown, type TfObject } from "../plugin/values.js";
+import type { OperationContext, ResourceType } from "../provider/resource-type.js";
+import { blocksOf, boolOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
 import { certificateDefaults, certificateSchema, replacingArguments } from "./certificate-schema.js";
-import type { AcmeProviderData } from "./provider-config.js";
+import { dnsProblemDiagnostic, validateCertificateConfig } from "./certificate-validation.js";
+import { requireServerUrl, type AcmeProviderData } from "./provider-config.js";
 
-const notYet = () => {
-  throw new DiagnosticsError([error("acme_certificate is not supported yet", "This version of the provider cannot issue certificates yet.")]);
-};
+/** What issuing (or renewing) decides: unknown in the plan until apply. */
+const ISSUED_ATTRIBUTES = [
+  "id",
+  "certificate_url",
+  "certificate_pem",
+  "issuer_pem",
+  "certificate_p12",
+  "certificate_not_before",
+  "certificate_not_after",
+  "certificate_serial",
+] as const;
+
+const DAY_MS = 86_400_000;
+
+type Context = OperationContext<AcmeProviderData>;
 
 export const certificateResource: ResourceType<AcmeProviderData> = {
   name: "acme_certificate",
   schema: certificateSchema,
   defaults: certificateDefaults,
   replaceOnChange: replacingArguments,
-  create: async () => notYet(),
-  read: async (state) => state,
-  delete: async () => undefined,
+  validate: validateCertificateConfig,
+
+  async planUpdate({ prior, planned, context }) {
+    if (renewalDue(prior, planned)) {
+      context.logger.info("certificate renewal planned", { not_after: stringOf(prior, "certificate_not_after") });
+      return { planned: withUnknown(planned, ISSUED_ATTRIBUTES) };
+    }
+    if (!sameValue(prior.certificate_p12_password, planned.certificate_p12_password)) {
+      return { planned: withUnknown(planned, ["certificate_p12"]) };
+    }
+    return { planned };
+  },
+
+  async create(planned, context) {
+    return issue(planned, context, undefined);
+  },
+
+  async update(prior, planned, context) {
+    if (isUnknown(planned.certificate_pem)) {
+      // Renewal: same key (or CSR), new certificate. The old one is left to expire, as
+      // the reference does.
+      return issue(planned, context, stringOf(prior, "private_key_pem") || undefined);
+    }
+    if (isUnknown(planned.certificate_p12)) return { ...planned, certificate_p12: await pkcs12(planned) };
+    return planned;
+  },
+
+  async read(state) {
+    return state;
+  },
+
+  async delete(state, context) {
+    if (boolOf(state, "revoke_certificate_on_destroy") === false) return;
+    const certificatePem = stringOf(state, "certificate_pem");
+    if (!certificatePem) return;
+    if (Date.parse(stringOf(state, "certificate_not_after") ?? "") < Date.now()) {
+      context.logger.info("certificate already expired; not revoking", { id: stringOf(state, "id") });
+      return;
+    }
+    const { revokeCertificate } = await import("../acme/revocation.js");
+    const privateKeyPem = stringOf(state, "private_key_pem");
+    const { alreadyRevoked } = await revokeCertificate({
+      ...acmeTarget(state, context),
+      certificatePem,
+      reason: (stringOf(state, "revoke_certificate_reason") ?? "unspecified") as never,
+      ...(privateKeyPem ? { certificateKeyPem: privateKeyPem } : {}),
+    });
+    context.logger.info(alreadyRevoked ? "certificate was already revoked" : "certificate revoked", { id: stringOf(state, "id") });
+  },
 };
+
+/** Renewal is due when fewer than min_days_remaining days are left (negative: never). */
+function renewalDue(prior: TfObject, planned: TfObject): boolean {
+  const minDays = numberOf(planned, "min_days_remaining") ?? 30;
+  const notAfter = Date.parse(stringOf(prior, "certificate_not_after") ?? "");
+  if (minDays < 0 || Number.isNaN(notAfter)) return false;
+  return notAfter - Date.now() < minDays * DAY_MS;
+}
+
+async function issue(planned: TfObject, context: Context, privateKeyPem: string | undefined): Promise<TfObject> {
+  const [{ issueCertificate }, solver] = await Promise.all([import("../acme/certificates.js"), dnsSolver(planned, context)]);
+  const csrPem = stringOf(planned, "certificate_request_pem");
+  const issued = await issueCertificate({
+    ...acmeTarget(planned, context),
+    ...(csrPem ? { csrPem } : { names: certificateNames(planned), keyType: stringOf(planned, "key_type") as never }),
+    ...(privateKeyPem && !csrPem ? { privateKeyPem } : {}),
+    mustStaple: boolOf(planned, "must_staple") ?? false,
+    ...optional("preferredChain", stringOf(planned, "preferred_chain")),
+    ...optional("profile", stringOf(planned, "profile")),
+    ...optional("validityDays", numberOf(planned, "validity_days")),
+    certTimeoutSeconds: numberOf(planned, "cert_timeout") ?? 30,
+    deactivateAuthorizations: boolOf(planned, "deactivate_authorizations") ?? true,
+    solver,
+    signal: context.signal,
+    logger: context.logger,
+  });
+  const state: TfObject = {
+    ...planned,
+    id: issued.certificateUrl,
+    certificate_url: issued.certificateUrl,
+    certificate_domain: issued.domain,
+    private_key_pem: issued.privateKeyPem ?? "",
+    certificate_pem: issued.certificatePem,
+    issuer_pem: issued.issuerPem,
+    certificate_not_before: issued.notBefore,
+    certificate_not_after: issued.notAfter,
+    certificate_serial: issued.serial,
+  };
+  return { ...state, certificate_p12: await pkcs12(state) };
+}
+
+async function pkcs12(state: TfObject): Promise<string> {
+  const privateKeyPem = stringOf(state, "private_key_pem");
+  // Without a key (CSR), there is nothing to bundle: the reference leaves it empty too.
+  if (!privateKeyPem) return "";
+  const { certificateToP12 } = await import("../acme/pkcs12.js");
+  return certificateToP12({
+    privateKeyPem,
+    certificatePem: stringOf(state, "certificate_pem")!,
+    issuerPem: stringOf(state, "issuer_pem") ?? "",
+    password: stringOf(state, "certificate_p12_password") ?? "",
+  });
+}
+
+async function dnsSolver(planned: TfObject, context: Context): Promise<Dns01Solver> {
+  const { createDnsSolver } = await import("../dns/index.js");
+  const blocks = blocksOf(planned, "dns_challenge").map((block) => ({
+    provider: stringOf(block, "provider")!,
+    config: Object.fromEntries(Object.entries(stringMapOf(block, "config") ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+  }));
+  const result = await createDnsSolver({
+    blocks,
+    propagation: {
+      ...optional("recursiveNameservers", stringListOf(planned, "recursive_nameservers")),
+      disableCompletePropagation: boolOf(planned, "disable_complete_propagation") ?? false,
+      preCheckDelay: numberOf(planned, "pre_check_delay") ?? 0,
+      propagationWait: numberOf(planned, "propagation_wait") ?? 0,
+    },
+    env: context.provider.env,
+    logger: context.logger,
+  });
+  if (result.ok) return result.solver;
+  throw new DiagnosticsError(result.problems.map(dnsProblemDiagnostic));
+}
+
+function certificateNames(planned: TfObject): string[] {
+  const commonName = stringOf(planned, "common_name");
+  return [...(commonName ? [commonName] : []), ...(stringListOf(planned, "subject_alternative_names") ?? []).sort()];
+}
+
+function acmeTarget(state: TfObject, context: Context) {
+  return {
+    directoryUrl: requireServerUrl(context.provider),
+    accountKeyPem: stringOf(state, "account_key_pem")!,
+    ...optional("caCertPem", context.provider.caCertPem),
+    signal: context.signal,
+    logger: context.logger,
+  };
+}
+
+function withUnknown(object: TfObject, names: readonly string[]): TfObject {
+  return { ...object, ...Object.fromEntries(names.map((name) => [name, UNKNOWN])) };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return (a ?? null) === (b ?? null);
+}
+
+/** `{ key: value }` when the value is defined, `{}` otherwise: for exactOptionalPropertyTypes-style spreads. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}

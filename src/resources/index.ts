@@ -8,6 +8,7 @@ import { serverUrlDataSource } from "./server-url.js";
 export function acmeProvider(env: Readonly<NodeJS.ProcessEnv>): ProviderDefinition<AcmeProviderData> {
   return {
     schema: providerSchema,
+    env,
     validate: validateProviderConfig,
     configure: async (config) => configureProvider(config, env),
     resources: [registrationResource, certificateResource],

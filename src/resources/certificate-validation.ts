@@ -1,0 +1,133 @@
+// What can be known about an acme_certificate's configuration before anything runs:
+// conflicting arguments, invalid literals, and the dns_challenge blocks' settings.
+// Unknown values (from other resources) are skipped, never judged.
+import { isIP } from "node:net";
+import { privateKeyProblem } from "../acme/keys.js";
+import type { DnsChallengeProblem } from "../dns/index.js";
+import { error, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
+import { isUnknown, type TfObject } from "../plugin/values.js";
+import { blocksOf, checkOneOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
+import { KEY_TYPES, REVOCATION_REASONS } from "./certificate-schema.js";
+
+// A DNS name, optionally with one leading wildcard label.
+const DNS_NAME = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
+
+export async function validateCertificateConfig(config: TfObject, env: Readonly<NodeJS.ProcessEnv>): Promise<Diagnostic[]> {
+  const diagnostics = [
+    ...checkOneOf(config, "key_type", KEY_TYPES),
+    ...checkOneOf(config, "revoke_certificate_reason", REVOCATION_REASONS),
+    ...namesProblems(config),
+    ...numbersProblems(config),
+    ...(await pemProblems(config)),
+    ...nameserverProblems(config),
+    ...(await dnsChallengeProblems(config, env)),
+  ];
+  return diagnostics;
+}
+
+/** A dns_challenge problem as a diagnostic pointing at the block's setting. */
+export function dnsProblemDiagnostic(problem: DnsChallengeProblem): Diagnostic {
+  let path: AttributePath;
+  if (problem.block === undefined) path = ["recursive_nameservers"];
+  else if (problem.setting === undefined) path = ["dns_challenge", problem.block, "provider"];
+  else path = ["dns_challenge", problem.block, "config", { key: problem.setting }];
+  return error(problem.summary, problem.detail, path);
+}
+
+function namesProblems(config: TfObject): Diagnostic[] {
+  const csrGiven = config.certificate_request_pem !== null;
+  const conflicts = ["common_name", "subject_alternative_names", "key_type"].filter((name) => config[name] !== null);
+  if (csrGiven && conflicts.length > 0) {
+    return conflicts.map((name) =>
+      error(
+        `Conflicting ${name}`,
+        `${name} cannot be used with certificate_request_pem: the names and the key come from the CSR. Remove ${name}, or remove certificate_request_pem to let the provider make the key.`,
+        [name],
+      ),
+    );
+  }
+  if (!csrGiven && config.common_name === null && config.subject_alternative_names === null) {
+    return [error("No names to certify", "Set common_name (and optionally subject_alternative_names), or certificate_request_pem.", ["common_name"])];
+  }
+  const diagnostics: Diagnostic[] = [];
+  const commonName = stringOf(config, "common_name");
+  if (commonName !== undefined) diagnostics.push(...nameProblems(commonName, ["common_name"]));
+  for (const name of stringListOf(config, "subject_alternative_names") ?? []) {
+    diagnostics.push(...nameProblems(name, ["subject_alternative_names"]));
+  }
+  return diagnostics;
+}
+
+function nameProblems(name: string, path: AttributePath): Diagnostic[] {
+  if (isIP(name)) return [error("IP addresses cannot be certified here", `${name} is an IP address; DNS-01 challenges validate DNS names only.`, path)];
+  if (!DNS_NAME.test(name) || name.length > 253) {
+    return [error("Invalid domain name", `${JSON.stringify(name)} is not a valid DNS name (a wildcard is allowed only as the first label, like *.example.com).`, path)];
+  }
+  return [];
+}
+
+function numbersProblems(config: TfObject): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const atLeast = (name: string, minimum: number, what: string) => {
+    const value = numberOf(config, name);
+    if (value !== undefined && (value < minimum || !Number.isInteger(value))) {
+      diagnostics.push(error(`Invalid ${name}`, `${name} must be a whole number of ${what} of at least ${minimum}; got ${value}.`, [name]));
+    }
+  };
+  atLeast("cert_timeout", 1, "seconds");
+  atLeast("pre_check_delay", 0, "seconds");
+  atLeast("propagation_wait", 0, "seconds");
+  atLeast("validity_days", 1, "days");
+  atLeast("renewal_info_max_sleep", 0, "seconds");
+  return diagnostics;
+}
+
+async function pemProblems(config: TfObject): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const accountKey = stringOf(config, "account_key_pem");
+  const keyProblem = accountKey === undefined ? undefined : privateKeyProblem(accountKey);
+  if (keyProblem) diagnostics.push(error("Invalid account_key_pem", `account_key_pem is not a valid PEM private key: ${keyProblem}.`, ["account_key_pem"]));
+  const csr = stringOf(config, "certificate_request_pem");
+  if (csr !== undefined) {
+    const { readCsr } = await import("../acme/csr.js");
+    try {
+      await readCsr(csr);
+    } catch (cause) {
+      diagnostics.push(error("Invalid certificate_request_pem", `certificate_request_pem: ${(cause as Error).message}.`, ["certificate_request_pem"]));
+    }
+  }
+  return diagnostics;
+}
+
+function nameserverProblems(config: TfObject): Diagnostic[] {
+  const servers = stringListOf(config, "recursive_nameservers");
+  if (!servers) return [];
+  return servers.flatMap((server, index) => {
+    const invalid = !/^(\[[0-9a-f:.]+\]|[0-9a-f:.]+)(:\d+)?$/i.test(server) || !isIP(server.replace(/^\[|\](:\d+)?$|:\d+$/g, ""));
+    return invalid
+      ? [error("Invalid recursive_nameservers", `${JSON.stringify(server)} must be an IP address with an optional port, like 192.0.2.53 or 192.0.2.53:53.`, ["recursive_nameservers", index])]
+      : [];
+  });
+}
+
+async function dnsChallengeProblems(config: TfObject, env: Readonly<NodeJS.ProcessEnv>): Promise<Diagnostic[]> {
+  if (isUnknown(config.dns_challenge)) return [];
+  const blocks = blocksOf(config, "dns_challenge");
+  if (blocks.length === 0) {
+    return [
+      error(
+        "No dns_challenge block",
+        'acme_certificate needs at least one dns_challenge block, e.g. dns_challenge { provider = "exec" config = { EXEC_PATH = "./update-dns.sh" } }.',
+      ),
+    ];
+  }
+  const { validateDnsChallenges } = await import("../dns/index.js");
+  const problems = await validateDnsChallenges(
+    blocks.map((block) => ({
+      provider: stringOf(block, "provider"),
+      config: isUnknown(block.config) ? undefined : (stringMapOf(block, "config") ?? {}),
+    })),
+    env,
+  );
+  return problems.map(dnsProblemDiagnostic);
+}
