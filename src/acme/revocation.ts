@@ -1,0 +1,90 @@
+// Revoking a certificate (RFC 8555 section 7.6) with the reason names the reference
+// provider accepts for revoke_certificate_reason.
+
+import type { Logger } from "../log/logger.js";
+import { silentLogger } from "../log/logger.js";
+import { lookupAccountUrl } from "./accounts.js";
+import { parseCertificate, splitPemChain } from "./certificate-info.js";
+import { AcmeClient } from "./client.js";
+import { AcmeError, isProblem } from "./errors.js";
+
+/** RFC 5280 CRLReason codes by the reference's names (7 is unused in RFC 5280). */
+export const REVOCATION_REASONS = {
+  unspecified: 0,
+  "key-compromise": 1,
+  "ca-compromise": 2,
+  "affiliation-changed": 3,
+  superseded: 4,
+  "cessation-of-operation": 5,
+  "certificate-hold": 6,
+  "remove-from-crl": 8,
+  "privilege-withdrawn": 9,
+  "aa-compromise": 10,
+} as const;
+
+export type RevocationReason = keyof typeof REVOCATION_REASONS;
+
+export function isRevocationReason(value: string): value is RevocationReason {
+  return Object.prototype.hasOwnProperty.call(REVOCATION_REASONS, value);
+}
+
+export interface RevokeCertificateOptions {
+  directoryUrl: string;
+  accountKeyPem: string;
+  caCertPem?: string;
+  /** The certificate (the first PEM block is revoked). */
+  certificatePem: string;
+  /** Omitted: no reason is sent (the CA records "unspecified"), as lego's Revoke. */
+  reason?: RevocationReason;
+  /**
+   * The certificate's own key: when the account no longer exists (e.g. the registration
+   * was destroyed first), the revocation is signed with it instead (RFC 8555 7.6).
+   */
+  certificateKeyPem?: string;
+  signal: AbortSignal;
+  logger?: Logger;
+}
+
+export interface RevokeResult {
+  /** The CA said the certificate was revoked already: not an error. */
+  alreadyRevoked: boolean;
+}
+
+export async function revokeCertificate(options: RevokeCertificateOptions): Promise<RevokeResult> {
+  const { signal } = options;
+  const logger = options.logger ?? silentLogger;
+  const [der] = splitPemChain(options.certificatePem);
+  if (!der) throw new AcmeError("the certificate to revoke is not a PEM certificate");
+  const serial = parseCertificate(options.certificatePem).serialHex;
+
+  const payload: Record<string, unknown> = { certificate: der.toString("base64url") };
+  if (options.reason !== undefined) {
+    if (!isRevocationReason(options.reason)) throw new AcmeError(`unknown revocation reason "${String(options.reason)}"`);
+    payload.reason = REVOCATION_REASONS[options.reason];
+  }
+
+  const base = { directoryUrl: options.directoryUrl, caCertPem: options.caCertPem, logger };
+  let client = new AcmeClient({ ...base, accountKeyPem: options.accountKeyPem });
+  let useJwk = false;
+  if (!(await lookupAccountUrl(client, signal))) {
+    if (!options.certificateKeyPem) {
+      throw new AcmeError(
+        `revoking the certificate failed: the account key has no active account at ${options.directoryUrl}, and the certificate's key is not available to sign instead`,
+      );
+    }
+    client = new AcmeClient({ ...base, accountKeyPem: options.certificateKeyPem });
+    useJwk = true;
+  }
+  const directory = await client.directory(signal);
+  try {
+    await client.post(directory.revokeCert, payload, { signal, what: `revoking the certificate ${serial}`, useJwk });
+  } catch (error) {
+    if (error instanceof AcmeError && isProblem(error.problem, "alreadyRevoked")) {
+      logger.info("certificate was already revoked", { serial });
+      return { alreadyRevoked: true };
+    }
+    throw error;
+  }
+  logger.info("certificate revoked", { serial, reason: options.reason ?? "(none)" });
+  return { alreadyRevoked: false };
+}
