@@ -20,6 +20,10 @@ export interface LabDescription {
   tsigKeyFile: string;
   /** Directory holding the lab's files and logs. */
   dir: string;
+  /** Address (port 53) the zone delegates `acmeDnsZone` to, for an acme-dns test server. */
+  acmeDnsAddress?: string;
+  /** Subzone delegated to `acmeDnsAddress`: "acmedns.acme-tf.test". */
+  acmeDnsZone?: string;
 }
 
 export interface PebbleOptions {
