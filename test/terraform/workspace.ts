@@ -31,7 +31,11 @@ export class TerraformWorkspace {
   readonly dir = mkdtempSync(join(tmpdir(), "acme-tf-workspace-"));
   private readonly env: Record<string, string>;
 
-  constructor(env: Record<string, string> = {}) {
+  /** `echo`: also show terraform's output on this process's stdout/stderr (the demo). */
+  constructor(
+    env: Record<string, string> = {},
+    private readonly echo = false,
+  ) {
     const cliConfig = join(this.dir, ".terraformrc");
     writeFileSync(
       cliConfig,
@@ -63,6 +67,7 @@ export class TerraformWorkspace {
       env: { ...this.env, ...extraEnv },
       reject: false,
       stdin: "ignore",
+      ...(this.echo ? { stdout: ["pipe", "inherit"] as const, stderr: ["pipe", "inherit"] as const } : {}),
       timeout: 300_000,
     });
     return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
@@ -120,4 +125,10 @@ provider "acme" {
   server_url = "${serverUrl}"
 }
 `;
+}
+
+/** A pattern for `text` in terraform's output, which wraps long lines at any space. */
+export function wrapped(text: string): RegExp {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(escaped.replace(/ +/g, "\\s+(?:│\\s+)?"));
 }
