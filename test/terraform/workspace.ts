@@ -15,6 +15,9 @@ export interface TerraformResult {
 
 let pluginDirectory: string | undefined;
 
+/** Commands whose output is data for the caller, not something to show a person. */
+const QUIET_COMMANDS = new Set(["output", "show", "state"]);
+
 /** Install the built provider (dist/) once per test process into a private mirror. */
 function installedPlugins(): string {
   if (!pluginDirectory) {
@@ -67,7 +70,7 @@ export class TerraformWorkspace {
       env: { ...this.env, ...extraEnv },
       reject: false,
       stdin: "ignore",
-      ...(this.echo ? { stdout: ["pipe", "inherit"] as const, stderr: ["pipe", "inherit"] as const } : {}),
+      ...(this.echo && !QUIET_COMMANDS.has(args[0]!) ? { stdout: ["pipe", "inherit"] as const, stderr: ["pipe", "inherit"] as const } : {}),
       timeout: 300_000,
     });
     return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
