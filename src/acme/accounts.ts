@@ -34,6 +34,12 @@ export interface AccountResult {
   registrationUrl: string;
 }
 
+// Account URLs by server and key thumbprint, for this process: a certificate operation
+// then skips the lookup round trip when the account was just created or found.
+// A deactivation forgets the entry; findAccount always asks the CA.
+const knownAccounts = new Map<string, string>();
+const accountKey = (client: AcmeClient) => `${client.directoryUrl}\n${client.thumbprint()}`;
+
 function clientFor(target: AccountTarget): AcmeClient {
   return new AcmeClient({
     directoryUrl: target.directoryUrl,
@@ -76,6 +82,7 @@ export async function createAccount(options: CreateAccountOptions): Promise<Acco
     throw error;
   });
   if (!response.location) throw new AcmeError(`${what} failed: the CA did not return the account URL (Location header)`);
+  knownAccounts.set(accountKey(client), response.location);
   options.logger?.info("ACME account ready", { registration_url: response.location, created: response.status === 201 });
   return { registrationUrl: response.location };
 }
@@ -98,17 +105,25 @@ export async function lookupAccountUrl(client: AcmeClient, signal: AbortSignal):
       { signal, what: "looking up the ACME account", useJwk: true },
     );
     const status = (response.data as { status?: unknown } | undefined)?.status;
-    if (!response.location || status === "deactivated" || status === "revoked") return null;
+    if (!response.location || status === "deactivated" || status === "revoked") {
+      knownAccounts.delete(accountKey(client));
+      return null;
+    }
     client.accountUrl = response.location;
+    knownAccounts.set(accountKey(client), response.location);
     return response.location;
   } catch (error) {
-    if (error instanceof AcmeError && isGoneAccount(error)) return null;
+    if (error instanceof AcmeError && isGoneAccount(error)) {
+      knownAccounts.delete(accountKey(client));
+      return null;
+    }
     throw error;
   }
 }
 
 /** Like lookupAccountUrl, but a missing account is an error that says what to do. */
 export async function requireAccountUrl(client: AcmeClient, signal: AbortSignal): Promise<string> {
+  client.accountUrl ??= knownAccounts.get(accountKey(client));
   if (client.accountUrl) return client.accountUrl;
   const url = await lookupAccountUrl(client, signal);
   if (!url) {
@@ -129,6 +144,7 @@ export async function deactivateAccount(options: AccountTarget & { registrationU
   const url = options.registrationUrl ?? (await lookupAccountUrl(client, signal));
   if (!url) return;
   client.accountUrl = url;
+  knownAccounts.delete(accountKey(client));
   try {
     await client.post(url, { status: "deactivated" }, { signal, what: "deactivating the ACME account" });
   } catch (error) {

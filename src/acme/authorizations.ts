@@ -78,27 +78,55 @@ export function planRounds<T extends { challenge: Dns01Challenge }>(items: T[], 
   return rounds;
 }
 
-/** Proves every pending authorization; resolves when all are valid. */
+/**
+ * Proves every pending authorization. Resolves when all are valid, with the cleanup of
+ * the last round still running in `cleanedUp` (it never rejects: failures are logged),
+ * so the caller can finalize meanwhile and await it before returning. Earlier rounds
+ * are cleaned up before the next is presented (they may share TXT names). On failure
+ * the cleanup is awaited before the error is thrown.
+ */
 export async function solveAuthorizations(
   client: AcmeClient,
   pending: PendingAuthorization[],
   solver: Dns01Solver,
   options: SolveOptions,
-): Promise<void> {
+): Promise<{ cleanedUp: Promise<void> }> {
   const rounds = planRounds(pending, solver.valuesPerName);
+  let cleanedUp = Promise.resolve();
   for (const [index, round] of rounds.entries()) {
+    await cleanedUp;
     options.logger.debug("presenting DNS-01 challenges", {
       round: index + 1,
       rounds: rounds.length,
       identifiers: round.map((p) => p.challenge.identifier),
     });
-    await solveRound(client, round, solver, options);
+    ({ cleanedUp } = await solveRound(client, round, solver, options));
   }
+  return { cleanedUp };
 }
 
-async function solveRound(client: AcmeClient, round: PendingAuthorization[], solver: Dns01Solver, options: SolveOptions): Promise<void> {
+/** One round; resolves with its (started) cleanup once the CA has validated everything. */
+async function solveRound(
+  client: AcmeClient,
+  round: PendingAuthorization[],
+  solver: Dns01Solver,
+  options: SolveOptions,
+): Promise<{ cleanedUp: Promise<void> }> {
   const challenges = round.map((p) => p.challenge);
   const started = Date.now();
+  const cleanup = async () => {
+    // Not the caller's signal: a cancelled run must still take its records away.
+    const cleanupSignal = AbortSignal.timeout(options.cleanupTimeoutMs);
+    try {
+      await solver.cleanup(challenges, cleanupSignal);
+      options.logger.debug("DNS-01 challenges cleaned up", { identifiers: challenges.map((c) => c.identifier) });
+    } catch (error) {
+      options.logger.warn("cleaning up DNS-01 challenges failed", {
+        identifiers: challenges.map((c) => c.identifier),
+        error: messageOf(error),
+      });
+    }
+  };
   try {
     try {
       await solver.present(challenges, options.signal);
@@ -119,19 +147,12 @@ async function solveRound(client: AcmeClient, round: PendingAuthorization[], sol
       const first = failures.find((f): f is AcmeError => f instanceof AcmeError);
       throw new AcmeError(failures.map(messageOf).join("; "), { identifier: first?.identifier, problem: first?.problem });
     }
-    options.logger.debug("authorizations valid", { identifiers: challenges.map((c) => c.identifier), ms: Date.now() - started });
-  } finally {
-    // Not the caller's signal: a cancelled run must still take its records away.
-    const cleanupSignal = AbortSignal.timeout(options.cleanupTimeoutMs);
-    try {
-      await solver.cleanup(challenges, cleanupSignal);
-    } catch (error) {
-      options.logger.warn("cleaning up DNS-01 challenges failed", {
-        identifiers: challenges.map((c) => c.identifier),
-        error: messageOf(error),
-      });
-    }
+  } catch (error) {
+    await cleanup();
+    throw error;
   }
+  options.logger.debug("authorizations valid", { identifiers: challenges.map((c) => c.identifier), ms: Date.now() - started });
+  return { cleanedUp: cleanup() };
 }
 
 /** Tells the CA the challenge is ready, then waits for the authorization's verdict. */

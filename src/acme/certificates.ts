@@ -89,6 +89,13 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
   log.debug("order created", { url: order.url, status: order.value.status });
   const authzUrls = order.value.authorizations;
 
+  // The CSR needs only the names and the key: build it while the DNS work runs.
+  const csr = request.csrDer
+    ? Promise.resolve(request.csrDer)
+    : request.key.then(async (key) => (await createCsr({ names: request.names, key: key!.parsed, mustStaple: options.mustStaple })).der);
+  csr.catch(() => undefined);
+
+  let cleanedUp = Promise.resolve();
   try {
     if (order.value.status === "pending") {
       const authorizations = await Promise.all(
@@ -103,12 +110,12 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
         (a, b) => position(a.challenge.identifier) - position(b.challenge.identifier),
       );
       log.debug("authorizations to prove", { pending: pending.length, reused: authorizations.length - pending.length });
-      await solveAuthorizations(client, pending, options.solver, {
+      ({ cleanedUp } = await solveAuthorizations(client, pending, options.solver, {
         signal,
         logger: log,
         validationTimeoutMs: (options.validationTimeoutSeconds ?? DEFAULT_VALIDATION_TIMEOUT_S) * 1000,
         cleanupTimeoutMs: CLEANUP_TIMEOUT_MS,
-      });
+      }));
     } else if (order.value.status === "invalid") {
       throw new AcmeError(`the new order is invalid${order.value.error ? `: ${formatProblem(order.value.error)}` : ""}`);
     }
@@ -118,10 +125,19 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
     throw error;
   }
 
+  // The last round's TXT records are removed while the CA issues; both must finish.
+  let chain: OfferedChain;
+  try {
+    const valid = await finalize(client, order.url, order.value, await csr, options);
+    const [downloaded] = await Promise.all([
+      downloadChain(client, valid.certificate!, options),
+      (options.deactivateAuthorizations ?? true) && deactivateAuthorizations(client, authzUrls, { signal, logger: log, onlyPending: false }),
+    ]);
+    chain = downloaded;
+  } finally {
+    await cleanedUp;
+  }
   const key = await request.key;
-  const csrDer = request.csrDer ?? (await createCsr({ names: request.names, key: key!.parsed, mustStaple: options.mustStaple })).der;
-  const valid = await finalize(client, order.url, order.value, csrDer, options);
-  const chain = await downloadChain(client, valid.certificate!, options);
 
   const certificates = splitPemChain(chain.pem);
   if (certificates.length === 0) throw new AcmeError("the CA's certificate download contains no certificate");
@@ -129,9 +145,6 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
   const info = parseCertificate(certificatePem);
   if (info.isCA) throw new AcmeError("the CA's certificate download starts with a CA certificate instead of the issued one");
 
-  if (options.deactivateAuthorizations ?? true) {
-    await deactivateAuthorizations(client, authzUrls, { signal, logger: log, onlyPending: false });
-  }
   log.info("certificate issued", { serial: info.serialHex, not_after: info.notAfter, ms: Date.now() - started });
   return {
     certificateUrl: chain.url,
@@ -218,6 +231,7 @@ async function finalize(client: AcmeClient, orderUrl: string, order: AcmeOrder, 
     current = await pollUntil(readOrder, (o) => o.status === "valid" || o.status === "invalid", {
       signal,
       deadline,
+      first: { value: current },
       what: `the certificate (cert_timeout ${timeoutSeconds} s)`,
       describe,
     });

@@ -74,6 +74,15 @@ export interface PostOptions {
 }
 
 const RATE_LIMIT_ATTEMPTS = 3;
+/** A directory rarely changes; refetch now and then anyway. */
+const DIRECTORY_TTL_MS = 10 * 60_000;
+const MAX_POOLED_NONCES = 32;
+
+// Shared by every client in the process: Terraform runs many resources against one CA,
+// and each operation would otherwise pay a round trip for the directory and one for a
+// first nonce. A stale nonce only costs a badNonce retry.
+const directories = new Map<string, { fetchedAt: number; directory: Promise<AcmeDirectory> }>();
+const noncePools = new Map<string, string[]>();
 /** Backoff for 503 without Retry-After: short, a few times, then give up. */
 const UNAVAILABLE_DELAYS_MS = [250, 1000];
 
@@ -86,8 +95,7 @@ export class AcmeClient {
   private readonly caCertPem?: string;
   private readonly maxBadNonceRetries: number;
   private readonly maxRetryAfterMs: number;
-  private directoryPromise?: Promise<AcmeDirectory>;
-  private readonly nonces: string[] = [];
+  private readonly nonces: string[];
   private thumbprintCache?: string;
 
   constructor(options: AcmeClientOptions) {
@@ -98,16 +106,28 @@ export class AcmeClient {
     this.logger = options.logger;
     this.maxBadNonceRetries = options.maxBadNonceRetries ?? 20;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    const poolKey = this.cacheKey();
+    this.nonces = noncePools.get(poolKey) ?? [];
+    noncePools.set(poolKey, this.nonces);
   }
 
-  /** The directory, fetched once per client. */
+  /** Caches are per server and trust configuration. */
+  private cacheKey(): string {
+    return `${this.directoryUrl}\n${this.caCertPem ?? ""}`;
+  }
+
+  /** The directory, shared by the process's clients of this server for a while. */
   directory(signal: AbortSignal): Promise<AcmeDirectory> {
-    if (!this.directoryPromise) {
-      this.directoryPromise = this.fetchDirectory(signal);
-      // A failed fetch must not poison later calls.
-      this.directoryPromise.catch(() => (this.directoryPromise = undefined));
-    }
-    return this.directoryPromise;
+    const key = this.cacheKey();
+    const cached = directories.get(key);
+    if (cached && Date.now() - cached.fetchedAt < DIRECTORY_TTL_MS) return cached.directory;
+    const directory = this.fetchDirectory(signal);
+    directories.set(key, { fetchedAt: Date.now(), directory });
+    // A failed fetch must not poison later calls.
+    directory.catch(() => {
+      if (directories.get(key)?.directory === directory) directories.delete(key);
+    });
+    return directory;
   }
 
   private async fetchDirectory(signal: AbortSignal): Promise<AcmeDirectory> {
@@ -124,10 +144,15 @@ export class AcmeClient {
     return directory as AcmeDirectory;
   }
 
+  /** RFC 7638 thumbprint of the account key. */
+  thumbprint(): string {
+    this.thumbprintCache ??= jwkThumbprint(this.accountKey.key);
+    return this.thumbprintCache;
+  }
+
   /** key authorization = token "." thumbprint(account key) (RFC 8555 section 8.1). */
   keyAuthorization(token: string): string {
-    this.thumbprintCache ??= jwkThumbprint(this.accountKey.key);
-    return `${token}.${this.thumbprintCache}`;
+    return `${token}.${this.thumbprint()}`;
   }
 
   /** POST-as-GET: reads an order, authorization or certificate. */
@@ -176,10 +201,15 @@ export class AcmeClient {
    * Runs `attempt` again while the server answers 429/503 and either says when to come
    * back (Retry-After, if within maxRetryAfterMs) or, for 503, a short backoff allows it.
    */
-  private async withServerRetries(what: string, signal: AbortSignal, attempt: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  private async withServerRetries(
+    what: string,
+    signal: AbortSignal,
+    attempt: () => Promise<HttpResponse>,
+    poolNonce = true,
+  ): Promise<HttpResponse> {
     for (let tries = 0; ; tries++) {
       const response = await attempt();
-      this.poolNonce(response);
+      if (poolNonce || response.status === 429 || response.status === 503) this.poolNonce(response);
       if (response.status !== 429 && response.status !== 503) return response;
       const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
       let waitMs: number | undefined;
@@ -196,7 +226,9 @@ export class AcmeClient {
 
   private poolNonce(response: HttpResponse): void {
     const nonce = response.headers["replay-nonce"];
-    if (typeof nonce === "string" && nonce) this.nonces.push(nonce);
+    if (typeof nonce !== "string" || !nonce) return;
+    this.nonces.push(nonce);
+    if (this.nonces.length > MAX_POOLED_NONCES) this.nonces.shift();
   }
 
   private async takeNonce(signal: AbortSignal): Promise<string> {
@@ -204,9 +236,10 @@ export class AcmeClient {
     if (pooled) return pooled;
     const { newNonce } = await this.directory(signal);
     const what = "getting a nonce from the ACME server";
-    const response = await this.withServerRetries(what, signal, () => send({ method: "HEAD", url: newNonce, signal }, this.caCertPem));
-    const nonce = this.nonces.pop();
-    if (!nonce) throw new AcmeError(`${what} failed: HTTP ${response.status} without a Replay-Nonce header`);
+    // Taken straight from the answer: concurrent requests share the pool.
+    const response = await this.withServerRetries(what, signal, () => send({ method: "HEAD", url: newNonce, signal }, this.caCertPem), false);
+    const nonce = response.headers["replay-nonce"];
+    if (typeof nonce !== "string" || !nonce) throw new AcmeError(`${what} failed: HTTP ${response.status} without a Replay-Nonce header`);
     return nonce;
   }
 }

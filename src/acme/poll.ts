@@ -1,6 +1,6 @@
 // Waiting for an ACME object (authorization, order) to leave a pending state.
 //
-// A local CA finishes in milliseconds, a public one in seconds: start polling at 50 ms
+// A local CA finishes in milliseconds, a public one in seconds: start polling at 25 ms
 // and grow by half each time up to 2 s, so neither pays for the other's pace. A server's
 // Retry-After is honoured, but never beyond the deadline.
 
@@ -17,6 +17,8 @@ export interface PollOptions<T> {
   describe: (value: T) => string;
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** A value already observed (e.g. in the answer that started the wait): wait before reading. */
+  first?: Observation<T>;
 }
 
 export interface Observation<T> {
@@ -30,11 +32,13 @@ export async function pollUntil<T>(
   isDone: (value: T) => boolean,
   options: PollOptions<T>,
 ): Promise<T> {
-  let delay = options.initialDelayMs ?? 50;
+  let delay = options.initialDelayMs ?? 25;
   const maxDelay = options.maxDelayMs ?? 2000;
   const started = Date.now();
+  let observed = options.first;
   for (;;) {
-    const { value, retryAfterMs } = await read();
+    const { value, retryAfterMs } = observed ?? (await read());
+    observed = undefined;
     if (isDone(value)) return value;
     const remaining = options.deadline - Date.now();
     if (remaining <= 0) {

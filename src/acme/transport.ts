@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import http, { type IncomingHttpHeaders } from "node:http";
 import https from "node:https";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates } from "node:tls";
 import { AcmeAbortError, AcmeError } from "./errors.js";
 
 export interface HttpResponse {
@@ -43,8 +43,11 @@ function httpsAgent(caCertPem: string | undefined): https.Agent {
   const key = caCertPem ?? "";
   let agent = agents.get(key);
   if (!agent) {
-    const ca = caCertPem === undefined ? undefined : [...extraCaCertificates(), ...rootCertificates, caCertPem];
-    agent = new https.Agent({ keepAlive: true, scheduling: "lifo", timeout: 60_000, ...(ca ? { ca } : {}) });
+    // One SecureContext for every connection: given `ca` instead, Node parses the whole
+    // list (~140 roots) again at each TLS connection, ~40 ms each.
+    const secureContext =
+      caCertPem === undefined ? undefined : createSecureContext({ ca: [...extraCaCertificates(), ...rootCertificates, caCertPem] });
+    agent = new https.Agent({ keepAlive: true, scheduling: "lifo", timeout: 60_000, ...(secureContext ? { secureContext } : {}) });
     agents.set(key, agent);
   }
   return agent;
