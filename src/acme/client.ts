@@ -74,6 +74,8 @@ export interface PostOptions {
 }
 
 const RATE_LIMIT_ATTEMPTS = 3;
+/** Backoff for 503 without Retry-After: short, a few times, then give up. */
+const UNAVAILABLE_DELAYS_MS = [250, 1000];
 /** A directory rarely changes; refetch now and then anyway. */
 const DIRECTORY_TTL_MS = 10 * 60_000;
 const MAX_POOLED_NONCES = 32;
@@ -83,8 +85,6 @@ const MAX_POOLED_NONCES = 32;
 // first nonce. A stale nonce only costs a badNonce retry.
 const directories = new Map<string, { fetchedAt: number; directory: Promise<AcmeDirectory> }>();
 const noncePools = new Map<string, string[]>();
-/** Backoff for 503 without Retry-After: short, a few times, then give up. */
-const UNAVAILABLE_DELAYS_MS = [250, 1000];
 
 export class AcmeClient {
   readonly directoryUrl: string;

@@ -28,7 +28,7 @@ export interface HttpRequest {
   timeoutMs?: number;
 }
 
-const USER_AGENT = "acme-tf (+https://github.com/vancluever/terraform-provider-acme compatible)";
+const USER_AGENT = "acme-tf (Terraform ACME provider)";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -37,7 +37,7 @@ const plainAgent = new http.Agent({ keepAlive: true, scheduling: "lifo", timeout
 
 /**
  * The shared keep-alive agent for a trust configuration. A `caCertPem` is trusted in
- * addition to Node's roots (and NODE_EXTRA_CA_CERTS, which Node folds into them).
+ * addition to Node's bundled roots and the NODE_EXTRA_CA_CERTS file.
  */
 function httpsAgent(caCertPem: string | undefined): https.Agent {
   const key = caCertPem ?? "";
@@ -139,7 +139,7 @@ function sendOnce(request: HttpRequest, caCertPem: string | undefined): Promise<
 function describeNetworkError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code === "SELF_SIGNED_CERT_IN_CHAIN" || code === "DEPTH_ZERO_SELF_SIGNED_CERT" || code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY") {
-    return `${error.message} - the server's TLS certificate is not trusted; add its CA with NODE_EXTRA_CA_CERTS`;
+    return `${error.message} - the server's TLS certificate is not trusted; add its CA certificate to the trusted ones (e.g. NODE_EXTRA_CA_CERTS)`;
   }
   return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }

@@ -3,12 +3,17 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { planRounds } from "../../src/acme/authorizations.js";
 import { AcmeClient, parseLinks, parseRetryAfter } from "../../src/acme/client.js";
+import { issueCertificate } from "../../src/acme/certificates.js";
 import { AcmeError } from "../../src/acme/errors.js";
 import { generateAccountKey } from "../../src/acme/keys.js";
 import type { Dns01Challenge } from "../../src/acme/solver.js";
 import { silentLogger } from "../../src/log/logger.js";
 
-type Handler = (body: { nonce: string; url: string }) => { status: number; headers?: Record<string, string>; json?: unknown };
+type Handler = (header: { nonce: string; url: string }, payload: Record<string, unknown> | null) => {
+  status: number;
+  headers?: Record<string, string>;
+  json?: unknown;
+};
 
 let server: http.Server;
 let base: string;
@@ -21,9 +26,13 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     const nonce = `n${++nonceCounter}`;
     res.setHeader("Replay-Nonce", nonce);
-    if (req.method === "GET" && req.url === "/dir") {
+    if (req.method === "GET" && (req.url === "/dir" || req.url === "/dir-with-profiles")) {
+      // Directories are cached per process and URL: the one with profiles has its own URL.
+      const meta = req.url === "/dir-with-profiles" ? { profiles: { classic: "the usual", tlsserver: "short" } } : {};
       res.setHeader("Content-Type", "application/json");
-      return res.end(JSON.stringify({ newNonce: `${base}/nonce`, newAccount: `${base}/acct`, newOrder: `${base}/order`, revokeCert: `${base}/revoke` }));
+      return res.end(
+        JSON.stringify({ newNonce: `${base}/nonce`, newAccount: `${base}/acct`, newOrder: `${base}/order`, revokeCert: `${base}/revoke`, meta }),
+      );
     }
     if (req.method === "HEAD" && req.url === "/nonce") {
       heads++;
@@ -32,10 +41,11 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const jws = JSON.parse(Buffer.concat(chunks).toString()) as { protected: string };
+      const jws = JSON.parse(Buffer.concat(chunks).toString()) as { protected: string; payload: string };
       const header = JSON.parse(Buffer.from(jws.protected, "base64url").toString()) as { nonce: string; url: string };
+      const payload = jws.payload ? (JSON.parse(Buffer.from(jws.payload, "base64url").toString()) as Record<string, unknown>) : null;
       usedNonces.push(header.nonce);
-      const answer = routes.get(req.url ?? "")?.(header) ?? { status: 404, json: { type: "about:blank", detail: "no route" } };
+      const answer = routes.get(req.url ?? "")?.(header, payload) ?? { status: 404, json: { type: "about:blank", detail: "no route" } };
       for (const [k, v] of Object.entries(answer.headers ?? {})) res.setHeader(k, v);
       res.statusCode = answer.status;
       res.setHeader("Content-Type", answer.status >= 400 ? "application/problem+json" : "application/json");
@@ -139,4 +149,34 @@ test("rounds never hold more values per TXT name than the solver allows", () => 
     ["*.a.test", "*.b.test"],
   ]);
   expect(planRounds(items, 2)).toHaveLength(1);
+});
+
+describe("the new order carries profile and notAfter only when set", () => {
+  const orders: (Record<string, unknown> | null)[] = [];
+  beforeAll(() => {
+    routes.set("/acct", () => ({ status: 200, headers: { Location: `${base}/acct/7` }, json: { status: "valid" } }));
+    routes.set("/order", (_h, payload) => (orders.push(payload), { status: 400, json: problem("rejectedIdentifier", "stop here") }));
+  });
+  const order = async (extra: Record<string, unknown>) => {
+    const accountKeyPem = await generateAccountKey({ algorithm: "ECDSA", curve: "P256" });
+    const solver = { valuesPerName: 1, present: async () => undefined, cleanup: async () => undefined };
+    return issueCertificate({ directoryUrl: `${base}/dir`, accountKeyPem, names: ["a.example.test"], solver, signal: signal(), logger: silentLogger, ...extra });
+  };
+
+  test("neither by default", async () => {
+    await expect(order({})).rejects.toThrow("ordering a certificate for a.example.test failed: rejectedIdentifier: stop here");
+    expect(orders.pop()).toEqual({ identifiers: [{ type: "dns", value: "a.example.test" }] });
+  });
+
+  test("both when asked", async () => {
+    await expect(order({ profile: "tlsserver", validityDays: 7 })).rejects.toThrow(/stop here/);
+    const payload = orders.pop()!;
+    expect(payload.profile).toBe("tlsserver");
+    expect(Math.round((Date.parse(payload.notAfter as string) - Date.now()) / 86_400_000)).toBe(7);
+    expect(payload.notAfter).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  test("a profile the CA does not advertise is refused before ordering", async () => {
+    await expect(order({ profile: "shortlived", directoryUrl: `${base}/dir-with-profiles` })).rejects.toThrow('the CA has no certificate profile "shortlived" (it offers: classic, tlsserver)');
+  });
 });

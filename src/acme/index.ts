@@ -1,0 +1,52 @@
+// The ACME engine: RFC 8555 over DNS-01, knowing nothing of Terraform or DNS providers.
+//
+//   keys.ts              account and certificate keys; reading user-given PEM keys
+//   accounts.ts          create / find / deactivate an account (EAB included)
+//   certificates.ts      issue: order -> DNS-01 rounds -> finalize -> download
+//   revocation.ts        revoke, with the reference's reason names
+//   certificate-info.ts  facts about an issued certificate (validity, serial, names)
+//   pkcs12.ts            certificate_p12
+//   solver.ts            the contract with whatever answers DNS-01 challenges
+// Underneath: client.ts (signed requests, nonces, retries), transport.ts (HTTPS),
+// jws.ts, authorizations.ts, csr.ts, chains.ts, poll.ts, objects.ts, der.ts, errors.ts.
+
+export {
+  createAccount,
+  deactivateAccount,
+  findAccount,
+  type AccountResult,
+  type AccountTarget,
+  type CreateAccountOptions,
+  type ExternalAccountBindingInput,
+} from "./accounts.js";
+export { issueCertificate, type IssueCertificateOptions, type IssuedCertificate } from "./certificates.js";
+export { parseCertificate, type CertificateInfo } from "./certificate-info.js";
+export { AcmeAbortError, AcmeError, type AcmeProblem, type AcmeSubproblem } from "./errors.js";
+export {
+  CERTIFICATE_KEY_TYPES,
+  InvalidPrivateKeyError,
+  certificateKeyTypeOf,
+  generateAccountKey,
+  generateCertificateKey,
+  jwkThumbprint,
+  parsePrivateKeyPem,
+  privateKeyProblem,
+  publicJwk,
+  publicKeyPem,
+  type AccountKeySpec,
+  type AccountRsaBits,
+  type CertificateKeyType,
+  type EcdsaCurve,
+  type ParsedPrivateKey,
+  type PrivateKeyPemFormat,
+} from "./keys.js";
+export { certificateToP12, type P12Input } from "./pkcs12.js";
+export {
+  REVOCATION_REASONS,
+  isRevocationReason,
+  revokeCertificate,
+  type RevocationReason,
+  type RevokeCertificateOptions,
+  type RevokeResult,
+} from "./revocation.js";
+export type { Dns01Challenge, Dns01Solver } from "./solver.js";
