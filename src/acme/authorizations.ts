@@ -142,6 +142,7 @@ async function solveRound(
     const deadline = Date.now() + options.validationTimeoutMs;
     const results = await Promise.allSettled(round.map((p) => validate(client, p, deadline, options.signal)));
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    if (failures.length > 0 && options.signal.aborted) throw new AcmeAbortError("waiting for the CA to validate", options.signal.reason);
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) {
       const first = failures.find((f): f is AcmeError => f instanceof AcmeError);
