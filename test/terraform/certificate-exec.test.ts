@@ -1,0 +1,301 @@
+// The exec DNS provider of acme_certificate through the real terraform CLI: argument forms,
+// where settings come from, the `timeout` command, failing and hanging programs, several
+// dns_challenge blocks, and secrets kept out of every output and log.
+import { execa } from "execa";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  ACCOUNT,
+  allOutput,
+  certificate,
+  certificateValues,
+  challengeTxt,
+  execChallenge,
+  hangScript,
+  nsupdateConfig,
+  removeScratch,
+  removeWorkspaces,
+  scratch,
+  stateList,
+  subjectAltNames,
+  uniqueName,
+  workspace,
+} from "./fixtures/stack.js";
+import { type TerraformResult, type TerraformWorkspace, wrapped } from "./workspace.js";
+
+afterAll(() => {
+  removeWorkspaces();
+  removeScratch();
+});
+
+/** An empty file the program appends its calls to; read back with `calls`. */
+function recordFile(): string {
+  return scratch({ calls: "" }).calls!;
+}
+
+/** The recorded calls, each as its arguments. */
+function calls(file: string): string[][] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split("|"));
+}
+
+const TXT_VALUE = /^[A-Za-z0-9_-]{43}$/;
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+describe("argument forms: default and RAW", () => {
+  const plain = uniqueName("plain");
+  const raw = uniqueName("raw");
+  const plainCalls = recordFile();
+  const rawCalls = recordFile();
+  let ws: TerraformWorkspace;
+
+  beforeAll(async () => {
+    ws = workspace(
+      ACCOUNT +
+        certificate("plain", `  common_name = "${plain}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ RECORD_FILE: plainCalls }))) +
+        certificate(
+          "raw",
+          `  common_name = "${raw}"\n  subject_alternative_names = ["*.${raw}"]\n  key_type = "P256"`,
+          execChallenge(nsupdateConfig({ EXEC_MODE: "RAW", RECORD_FILE: rawCalls })),
+        ),
+    );
+    await ws.init();
+    await ws.apply();
+  });
+
+  test("default mode: present/cleanup <fqdn with trailing dot> <43-character value>, no --", async () => {
+    const recorded = calls(plainCalls);
+    expect(recorded[0]).toEqual(["timeout"]);
+    const presents = recorded.filter((call) => call[0] === "present");
+    expect(presents).toHaveLength(1);
+    expect(presents[0]).toEqual(["present", `_acme-challenge.${plain}.`, expect.stringMatching(TXT_VALUE)]);
+    expect(recorded.filter((call) => call[0] === "cleanup")).toEqual(presents.map(([, ...args]) => ["cleanup", ...args]));
+    expect(await subjectAltNames((await certificateValues(ws, "plain")).certificate_pem as string)).toEqual([plain]);
+  });
+
+  test("RAW mode: present -- <domain> <token> <key authorization>, the domain without *. or trailing dot", async () => {
+    const recorded = calls(rawCalls);
+    const presents = recorded.filter((call) => call[0] === "present");
+    // The apex and its wildcard: two challenges for one domain.
+    expect(presents).toHaveLength(2);
+    for (const call of presents) {
+      expect(call).toHaveLength(5);
+      const [, dashes, domain, token, keyAuthorization] = call as [string, string, string, string, string];
+      expect(dashes).toBe("--");
+      expect(domain).toBe(raw);
+      expect(token).toMatch(TOKEN);
+      expect(keyAuthorization).toMatch(new RegExp(`^${token.replace(/[-]/g, "\\-")}\\.[A-Za-z0-9_-]{43}$`));
+    }
+    expect(new Set(presents.map((call) => call[3])).size).toBe(2);
+    const cleanups = recorded.filter((call) => call[0] === "cleanup");
+    expect(cleanups.map(([, ...args]) => args).sort()).toEqual(presents.map(([, ...args]) => args).sort());
+    expect(await subjectAltNames((await certificateValues(ws, "raw")).certificate_pem as string)).toEqual([`*.${raw}`, raw].sort());
+    expect(await challengeTxt(raw)).toEqual([]);
+  });
+
+  test("a plan after apply has nothing to do", async () => {
+    expect((await ws.plan()).exitCode).toBe(0);
+  });
+});
+
+const APPLY = ["apply", "-auto-approve", "-input=false", "-no-color"];
+
+test("settings from the provider process's environment, with no config map", async () => {
+  const name = uniqueName("env");
+  const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "P256"`, execChallenge(null)), { env: nsupdateConfig() });
+  await ws.init();
+  expect((await ws.run(["validate", "-no-color"])).exitCode).toBe(0);
+  await ws.apply();
+  expect(await subjectAltNames((await certificateValues(ws)).certificate_pem as string)).toEqual([name]);
+});
+
+describe("EXEC_PATH_FILE, and the timeout command", () => {
+  const fromFile = uniqueName("file");
+  const answered = uniqueName("answer");
+  const garbage = uniqueName("garbage");
+  const answeredCalls = recordFile();
+  const garbageCalls = recordFile();
+  let ws: TerraformWorkspace;
+  let apply: TerraformResult;
+
+  beforeAll(async () => {
+    const { EXEC_PATH, EXEC_POLLING_INTERVAL: _, ...nsupdate } = nsupdateConfig();
+    const pathFile = scratch({ "exec-path": `${EXEC_PATH}\n` })["exec-path"]!;
+    ws = workspace(
+      ACCOUNT +
+        // EXEC_PATH_FILE: a file holding the program's path (with a trailing newline); both
+        // timings set, so the program is not asked for them.
+        certificate("file", `  common_name = "${fromFile}"\n  key_type = "P256"`, execChallenge({ EXEC_PATH_FILE: pathFile, EXEC_POLLING_INTERVAL: "1", EXEC_PROPAGATION_TIMEOUT: "30", ...nsupdate })) +
+        // No timing settings: the program's answer to `timeout` applies.
+        certificate(
+          "answered",
+          `  common_name = "${answered}"\n  key_type = "P256"`,
+          execChallenge({ EXEC_PATH, ...nsupdate, RECORD_FILE: answeredCalls, TIMEOUT_ANSWER: '{"timeout": 5, "interval": 1}' }),
+        ) +
+        certificate(
+          "garbage",
+          `  common_name = "${garbage}"\n  key_type = "P256"`,
+          execChallenge({ EXEC_PATH, ...nsupdate, RECORD_FILE: garbageCalls, TIMEOUT_ANSWER: "soon, I promise" }),
+        ),
+    );
+    await ws.init();
+    apply = await ws.ok(APPLY, { TF_LOG_PROVIDER: "WARN" });
+  });
+
+  test("EXEC_PATH_FILE names a file holding the program's path", async () => {
+    expect(await subjectAltNames((await certificateValues(ws, "file")).certificate_pem as string)).toEqual([fromFile]);
+  });
+
+  test("a JSON answer to timeout is used; issuance works", async () => {
+    expect(calls(answeredCalls)[0]).toEqual(["timeout"]);
+    expect(await subjectAltNames((await certificateValues(ws, "answered")).certificate_pem as string)).toEqual([answered]);
+  });
+
+  test("garbage for timeout: a warning naming the program and its answer, and issuance still works", async () => {
+    expect(calls(garbageCalls)[0]).toEqual(["timeout"]);
+    expect(await subjectAltNames((await certificateValues(ws, "garbage")).certificate_pem as string)).toEqual([garbage]);
+    const warnings = apply.stderr.split("\n").filter((line) => /gave no usable answer/.test(line));
+    // Only the garbage answer is warned about, not the JSON one.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/dns-update\.sh timeout/);
+    expect(warnings[0]).toMatch(/soon, I promise/);
+  });
+});
+
+describe("programs that fail or hang: the apply fails with their story, nothing is left behind", () => {
+  const failing = uniqueName("fail");
+  const twoBlocks = uniqueName("two");
+  const invisible = uniqueName("invisible");
+  const explicit = uniqueName("explicit");
+  const hanging = uniqueName("hang");
+  const failingCalls = recordFile();
+  const invisibleCalls = recordFile();
+  let ws: TerraformWorkspace;
+  let apply: TerraformResult;
+  let output: string;
+  let seconds: number;
+
+  beforeAll(async () => {
+    const skip = { SKIP_UPDATE: "1", EXEC_POLLING_INTERVAL: "" };
+    ws = workspace(
+      ACCOUNT +
+        // Three names; the program adds the record of a.<name>, then exits 3.
+        certificate(
+          "failing",
+          `  common_name = "${failing}"\n  subject_alternative_names = ["a.${failing}", "b.${failing}"]\n  key_type = "P256"`,
+          execChallenge(nsupdateConfig({ RECORD_FILE: failingCalls, FAIL_PRESENT: "1", FAIL_FOR: `a.${failing}`, FAIL_MESSAGE: "zone server says REFUSED" })),
+        ) +
+        // Two dns_challenge blocks, both failing: both errors must be shown.
+        certificate(
+          "two",
+          `  common_name = "${twoBlocks}"\n  key_type = "P256"`,
+          execChallenge(nsupdateConfig({ FAIL_PRESENT: "1", FAIL_MESSAGE: "first provider is down" })) +
+            execChallenge(nsupdateConfig({ FAIL_PRESENT: "1", FAIL_MESSAGE: "second provider is down" })),
+        ) +
+        // The record never appears: the program's timeout answer bounds the wait.
+        certificate(
+          "invisible",
+          `  common_name = "${invisible}"\n  key_type = "P256"`,
+          execChallenge(nsupdateConfig({ ...skip, RECORD_FILE: invisibleCalls, TIMEOUT_ANSWER: '{"timeout": 2, "interval": 1}' })),
+        ) +
+        // ... unless EXEC_PROPAGATION_TIMEOUT is set, which wins over the answer.
+        certificate(
+          "explicit",
+          `  common_name = "${explicit}"\n  key_type = "P256"`,
+          execChallenge(nsupdateConfig({ ...skip, EXEC_PROPAGATION_TIMEOUT: "3", TIMEOUT_ANSWER: '{"timeout": 600, "interval": 1}' })),
+        ) +
+        // A program that never finishes, whatever it is asked.
+        certificate("hanging", `  common_name = "${hanging}"\n  key_type = "P256"`, execChallenge({ EXEC_PATH: hangScript, EXEC_PROPAGATION_TIMEOUT: "3" })),
+    );
+    await ws.init();
+    const started = Date.now();
+    apply = await ws.run(["apply", "-auto-approve", "-input=false", "-no-color"]);
+    seconds = (Date.now() - started) / 1000;
+    output = allOutput(apply);
+  });
+
+  test("the apply fails in bounded time, and no certificate is in the state", async () => {
+    expect(apply.exitCode).toBe(1);
+    // The hanging program is stopped three times (timeout, present, cleanup) at 3 s each.
+    expect(seconds).toBeLessThan(45);
+    expect(await stateList(ws)).toEqual(["acme_registration.account"]);
+    expect(output).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
+  });
+
+  test("a program exiting 3: its exit code and stderr are in the error; everything presented is cleaned up", async () => {
+    expect(output).toMatch(wrapped("exited with code 3"));
+    expect(output).toMatch(wrapped(`zone server says REFUSED (_acme-challenge.a.${failing}.)`));
+    const recorded = calls(failingCalls);
+    const presented = recorded.filter((call) => call[0] === "present").map((call) => call[1]);
+    const cleaned = recorded.filter((call) => call[0] === "cleanup").map((call) => call[1]);
+    expect(presented.sort()).toEqual([failing, `a.${failing}`, `b.${failing}`].map((name) => `_acme-challenge.${name}.`).sort());
+    expect(cleaned.sort()).toEqual(presented.sort());
+    for (const name of [failing, `a.${failing}`, `b.${failing}`]) expect(await challengeTxt(name)).toEqual([]);
+  });
+
+  test("two failing dns_challenge blocks: both errors are reported", async () => {
+    expect(output).toMatch(wrapped(`first provider is down (_acme-challenge.${twoBlocks}.)`));
+    expect(output).toMatch(wrapped(`second provider is down (_acme-challenge.${twoBlocks}.)`));
+    expect(output).toMatch(/dns_challenge\[0\]/);
+    expect(output).toMatch(/dns_challenge\[1\]/);
+    expect(await challengeTxt(twoBlocks)).toEqual([]);
+  });
+
+  test("a record that never appears: the program's timeout answer bounds the wait, and the error says what the server answered", async () => {
+    expect(output).toMatch(wrapped(`_acme-challenge.${invisible}. not visible after 2 s`));
+    expect(output).toMatch(/answered \[\]/);
+    expect(calls(invisibleCalls).map((call) => call[0])).toEqual(["timeout", "present", "cleanup"]);
+  });
+
+  test("EXEC_PROPAGATION_TIMEOUT wins over the program's timeout answer", async () => {
+    expect(output).toMatch(wrapped(`_acme-challenge.${explicit}. not visible after 3 s`));
+  });
+
+  test("a hanging program is killed at EXEC_PROPAGATION_TIMEOUT, with a clear message, and does not linger", async () => {
+    expect(output).toMatch(wrapped(`${hangScript} present _acme-challenge.${hanging}.`));
+    expect(output).toMatch(wrapped("did not finish within 3 s and was killed"));
+    const lingering = await execa("pgrep", ["-f", hangScript], { reject: false });
+    expect(lingering.stdout.trim()).toBe("");
+  });
+});
+
+describe("secrets", () => {
+  test("a secret config value and the account key never appear in terraform's output or TRACE logs, nor leak to another certificate's program", async () => {
+    const secret = `s3cr3t-value-${Math.random().toString(36).slice(2)}`;
+    const withSecret = recordFile();
+    const other = recordFile();
+    const logFile = scratch({ "terraform.log": "" })["terraform.log"]!;
+    const ws = workspace(
+      ACCOUNT +
+        certificate("secret", `  common_name = "${uniqueName("secret")}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ RECORD_FILE: withSecret, MY_SECRET: secret }))) +
+        certificate("other", `  common_name = "${uniqueName("other")}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ RECORD_FILE: other }))) +
+        `output "config" {\n  value     = acme_certificate.secret.dns_challenge\n  sensitive = true\n}\n`,
+    );
+    await ws.init();
+    const env = { TF_LOG: "TRACE", TF_LOG_PATH: logFile };
+    const results = [
+      await ws.ok(APPLY, env),
+      await ws.run(["plan", "-detailed-exitcode", "-input=false", "-no-color", "-out", join(ws.dir, "tfplan")], env),
+      await ws.ok(["show", "-no-color"], env),
+    ];
+    expect(results[1]!.exitCode).toBe(0);
+
+    const account = (await ws.state()).values!.root_module!.resources!.find((r) => r.address === "acme_registration.account")!.values;
+    const accountKeyBody = (account.account_key_pem as string).replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+    expect(accountKeyBody.length).toBeGreaterThan(40);
+    const everything = [...results.flatMap(allOutputOf), readFileSync(logFile, "utf8")].join("\n").replace(/\s+/g, "");
+    expect(everything.length).toBeGreaterThan(10_000); // TRACE logs were written
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain(accountKeyBody.slice(0, 64));
+
+    // The program of the block got the secret (in its environment); the other one did not.
+    expect(readFileSync(withSecret, "utf8")).toContain(`MY_SECRET length ${secret.length}`);
+    expect(readFileSync(other, "utf8")).not.toContain("MY_SECRET");
+  });
+});
+
+function allOutputOf(result: TerraformResult): string[] {
+  return [result.stdout, result.stderr];
+}
