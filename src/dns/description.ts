@@ -5,6 +5,7 @@
 import type { Dns01Challenge } from "../acme/solver.js";
 import type { Logger } from "../log/logger.js";
 import type { ResolvedSettings } from "./resolved-settings.js";
+import type { SettingProblem } from "./settings.js";
 
 /** The provider process's environment, as the caller hands it over (process.env's shape). */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -68,7 +69,12 @@ export interface DnsProvider {
   readonly sequenceIntervalSeconds?: number;
   /** How long to wait for the records to propagate, and how often to check. */
   propagationTimings(signal: AbortSignal): Promise<PropagationTimings>;
-  present(record: ChallengeRecord, signal: AbortSignal): Promise<void>;
+  /**
+   * Makes the TXT record exist. May resolve with the record's real name (trailing dot) when
+   * the provider knows it better than the CNAME chain seen before presenting (acme-dns
+   * writes to its account's `fulldomain`); propagation is then checked there.
+   */
+  present(record: ChallengeRecord, signal: AbortSignal): Promise<void | string>;
   cleanup(record: ChallengeRecord, signal: AbortSignal): Promise<void>;
 }
 
@@ -76,6 +82,19 @@ export interface ProviderContext {
   /** The provider process's environment, which programs run by the provider inherit. */
   env: Environment;
   logger: Logger;
+  /** The resolvers of the certificate's DNS checks ("ip" or "ip:port"); absent: the system's. */
+  resolvers?: readonly string[];
+}
+
+/** What a provider's own checks (`validate`) see of one dns_challenge block. */
+export interface SettingsToCheck {
+  /** The known values of the settings that are set and passed their kind's checks, by name. */
+  known: ReadonlyMap<string, string>;
+  /** Settings whose value is not known yet (plan time) or failed a check: checks involving them are skipped. */
+  undecided: ReadonlySet<string>;
+  /** Where a known value comes from, for messages, e.g. "the dns_challenge config". */
+  sourceOf(name: string): string;
+  env: Environment;
 }
 
 export interface DnsProviderDescription {
@@ -90,5 +109,11 @@ export interface DnsProviderDescription {
   /** The body of the `dns_challenge` block in the docs' example (indented by the generator). */
   exampleHcl: string;
   docSections: readonly DocSection[];
+  /**
+   * Checks beyond each setting's kind: values' content (a JSON document, a file it names)
+   * and settings that go together. Run at validate/plan time and before apply. Problems
+   * must never echo secret values.
+   */
+  validate?(settings: SettingsToCheck): Promise<SettingProblem[]>;
   create(settings: ResolvedSettings, context: ProviderContext): DnsProvider;
 }

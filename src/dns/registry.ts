@@ -2,9 +2,10 @@
 // and runtime code) + one line here, then `npx tsx scripts/gen-docs.ts` for its page.
 
 import type { DnsProviderDescription } from "./description.js";
+import { acmeDnsDescription } from "./acme-dns/description.js";
 import { execDescription } from "./exec/description.js";
 
-export const dnsProviders: readonly DnsProviderDescription[] = [execDescription];
+export const dnsProviders: readonly DnsProviderDescription[] = [acmeDnsDescription, execDescription];
 
 export function findDnsProvider(name: string): DnsProviderDescription | undefined {
   return dnsProviders.find((provider) => provider.name === name);

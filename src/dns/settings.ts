@@ -104,17 +104,30 @@ async function inspect(description: DnsProviderDescription, config: Readonly<Rec
     given: new Map(),
     passThrough: passThroughConfig(description, config),
   };
+  const undecided = new Set<string>();
+  const sources = new Map<string, string>();
   for (const setting of description.settings) {
     const lookup = await lookUp(setting.name, config, env);
-    if (lookup.state === "unknown") continue;
-    if (lookup.state === "problem") inspection.problems.push(lookup.problem);
-    else if (lookup.state === "absent") {
+    if (lookup.state === "unknown") undecided.add(setting.name);
+    else if (lookup.state === "problem") {
+      inspection.problems.push(lookup.problem);
+      undecided.add(setting.name);
+    } else if (lookup.state === "absent") {
       if (setting.required) inspection.problems.push(missingProblem(setting.name));
     } else {
       const problem = await valueProblem(setting, lookup.text, lookup.source, env);
-      if (problem) inspection.problems.push(problem);
-      else inspection.given.set(setting.name, lookup.text);
+      if (problem) {
+        inspection.problems.push(problem);
+        undecided.add(setting.name);
+      } else {
+        inspection.given.set(setting.name, lookup.text);
+        sources.set(setting.name, lookup.source);
+      }
     }
+  }
+  if (description.validate) {
+    const sourceOf = (name: string) => sources.get(name) ?? "the default";
+    inspection.problems.push(...(await description.validate({ known: inspection.given, undecided, sourceOf, env })));
   }
   return inspection;
 }

@@ -37,7 +37,8 @@ export async function createDnsSolver({ blocks, propagation, env, logger }: DnsS
       continue;
     }
     const blockLogger = logger.child({ dns_challenge: index, dns_provider: block.provider });
-    answerers.push({ label: `dns_challenge[${index}] (${block.provider})`, provider: resolved.description.create(resolved.settings, { env, logger: blockLogger }) });
+    const context = { env, logger: blockLogger, resolvers: recursiveResolvers(propagation) };
+    answerers.push({ label: `dns_challenge[${index}] (${block.provider})`, provider: resolved.description.create(resolved.settings, context) });
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, solver: new MultiProviderSolver(answerers, propagation, logger) };
@@ -74,12 +75,15 @@ class MultiProviderSolver implements Dns01Solver {
       })),
     );
 
+    // Where each value must become visible: the CNAME chain's end, unless a provider knows better.
+    const expected = new Map<string, { fqdn: string; value: string }>();
     const attempts = this.blocks.flatMap(({ label, provider }, block) =>
       records.map(async (record) => {
         // Recorded before running: a program that failed halfway may have created the record.
         this.presented[block]!.set(challengeKey(record.challenge), record);
         try {
-          await provider.present(record, signal);
+          const fqdn = (await provider.present(record, signal)) || record.fqdn;
+          expected.set(`${fqdn.toLowerCase()} ${record.challenge.txtValue}`, { fqdn, value: record.challenge.txtValue });
         } catch (error) {
           signal.throwIfAborted();
           throw new Error(`${label}: presenting ${record.fqdn} for ${record.challenge.identifier}: ${(error as Error).message}`, { cause: error });
@@ -90,8 +94,7 @@ class MultiProviderSolver implements Dns01Solver {
     signal.throwIfAborted();
     if (failures.length > 0) throw new DnsChallengeError(`DNS-01: ${failures.length} of ${attempts.length} presentations failed`, failures);
 
-    const expected = records.map(({ fqdn, challenge }) => ({ fqdn, value: challenge.txtValue }));
-    await waitForPropagation(expected, await this.timings(signal), this.propagation, signal, this.logger);
+    await waitForPropagation([...expected.values()], await this.timings(signal), this.propagation, signal, this.logger);
   }
 
   async cleanup(challenges: Dns01Challenge[], signal: AbortSignal): Promise<void> {

@@ -149,7 +149,7 @@ describe("validation at plan time", () => {
 
   it("lists the known providers for an unknown one", async () => {
     expect(await validateDnsChallenge({ provider: "exce", config: {} }, {})).toEqual([
-      { summary: 'Unknown DNS provider "exce"', detail: "the provider of a dns_challenge block must be one of: exec" },
+      { summary: 'Unknown DNS provider "exce"', detail: "the provider of a dns_challenge block must be one of: acme-dns, exec" },
     ]);
   });
 

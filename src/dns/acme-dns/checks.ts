@@ -1,0 +1,74 @@
+// What can be checked of an acme-dns dns_challenge block before anything runs: the API
+// base, the credentials (the inline JSON, or the file and its content) and the allowlist.
+// Credentials are secret: problems name the setting, the domain and the field, never values.
+
+import { readFile } from "node:fs/promises";
+import type { SettingsToCheck } from "../description.js";
+import type { SettingProblem } from "../settings.js";
+import { checkApiBase, parseAllowlist } from "./addresses.js";
+import { parseCredentials } from "./credentials.js";
+
+export const API_BASE = "ACME_DNS_API_BASE";
+export const STORAGE_PATH = "ACME_DNS_STORAGE_PATH";
+export const STORAGE_JSON = "ACME_DNS_STORAGE_JSON";
+export const ALLOWLIST = "ACME_DNS_ALLOWLIST";
+
+export async function checkAcmeDnsSettings(settings: SettingsToCheck): Promise<SettingProblem[]> {
+  const problem = (setting: string, summary: string, detail: string): SettingProblem => ({
+    setting,
+    summary: `${setting}: ${summary}`,
+    detail: `${detail} (the value comes from ${settings.sourceOf(setting)})`,
+  });
+  const problems: SettingProblem[] = [];
+
+  const apiBase = settings.known.get(API_BASE);
+  const apiBaseError = apiBase === undefined ? undefined : checkApiBase(apiBase).error;
+  if (apiBaseError) problems.push(problem(API_BASE, "not an acme-dns API base URL", apiBaseError));
+
+  const allowlist = settings.known.get(ALLOWLIST);
+  if (allowlist !== undefined) {
+    for (const why of parseAllowlist(allowlist).problems) problems.push(problem(ALLOWLIST, "not a list of CIDR networks", `${why}; separate networks with commas`));
+  }
+
+  const path = settings.known.get(STORAGE_PATH);
+  const json = settings.known.get(STORAGE_JSON);
+  const pathOpen = path === undefined && settings.undecided.has(STORAGE_PATH);
+  const jsonOpen = json === undefined && settings.undecided.has(STORAGE_JSON);
+  if (path !== undefined && json !== undefined) {
+    problems.push(
+      problem(STORAGE_JSON, `cannot be used with ${STORAGE_PATH}`, `give the credentials either as a file (${STORAGE_PATH}) or as JSON (${STORAGE_JSON} or ${STORAGE_JSON}_FILE), not both`),
+    );
+  } else if (path === undefined && json === undefined && !pathOpen && !jsonOpen) {
+    problems.push({
+      setting: STORAGE_PATH,
+      summary: `${STORAGE_PATH} or ${STORAGE_JSON} is required`,
+      detail: `give the acme-dns credentials as a file (${STORAGE_PATH}), or as JSON (${STORAGE_JSON}, or a file holding it with ${STORAGE_JSON}_FILE), in the dns_challenge config or the environment`,
+    });
+  }
+  if (json !== undefined) {
+    const parsed = parseCredentials(json);
+    if (!parsed.ok) for (const why of parsed.problems) problems.push(problem(STORAGE_JSON, "invalid acme-dns credentials", why));
+  }
+  if (path !== undefined) problems.push(...(await credentialsFileProblems(path, (summary, detail) => problem(STORAGE_PATH, summary, detail))));
+  return problems;
+}
+
+async function credentialsFileProblems(path: string, problem: (summary: string, detail: string) => SettingProblem): Promise<SettingProblem[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      return [
+        problem(
+          `${path} does not exist`,
+          `create it: with the credentials JSON keyed by domain, or with {} to let the provider register an account for each domain and save it there (it then asks you to create the domain's CNAME)`,
+        ),
+      ];
+    }
+    return [problem(`cannot read ${path}`, code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (error as Error).message)];
+  }
+  const parsed = parseCredentials(text);
+  return parsed.ok ? [] : parsed.problems.map((why) => problem(`invalid acme-dns credentials in ${path}`, why));
+}

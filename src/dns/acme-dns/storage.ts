@@ -1,0 +1,175 @@
+// Where the credentials come from: a file the provider may add accounts to
+// (ACME_DNS_STORAGE_PATH), or the JSON itself (ACME_DNS_STORAGE_JSON), which is read-only.
+//
+// Adding an account to the file is safe against other writers (another certificate of
+// the same apply, another Terraform run, lego): under a lock file, the file is read again,
+// the account is registered only if the domain is still missing, and the new document is
+// written to a temporary file (mode 0600) that then replaces the file in one rename.
+
+import { randomUUID } from "node:crypto";
+import { constants } from "node:fs";
+import { access, open, readFile, realpath, rename, stat, unlink, chmod } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { pause } from "../pause.js";
+import { parseCredentials, serializeCredentials, withAccount, type AcmeDnsAccount, type Credentials } from "./credentials.js";
+
+export type CredentialsStorage = FileStorage | InlineStorage;
+
+/** Credentials given as JSON text: nothing can be added to them. */
+export class InlineStorage {
+  readonly kind = "inline";
+  constructor(
+    private readonly text: string,
+    /** The setting the text comes from, for messages. */
+    readonly setting: string,
+  ) {}
+
+  get description(): string {
+    return this.setting;
+  }
+
+  async load(): Promise<Credentials> {
+    const parsed = parseCredentials(this.text);
+    if (!parsed.ok) throw new Error(`${this.setting}: ${parsed.problems.join("; ")}`);
+    return parsed.credentials;
+  }
+}
+
+/** How long to wait for another writer's lock, and when a lock is taken for abandoned. */
+const LOCK_WAIT_MS = 60_000;
+const LOCK_STALE_MS = 10 * 60_000;
+const LOCK_RETRY_SECONDS = 0.05;
+
+/** The credentials file, as cert-manager and lego read it. */
+export class FileStorage {
+  readonly kind = "file";
+  constructor(
+    readonly path: string,
+    readonly setting: string,
+  ) {}
+
+  get description(): string {
+    return `the credentials file ${this.path} (${this.setting})`;
+  }
+
+  async load(): Promise<Credentials> {
+    return parseFile(this.path, this.setting, await readCredentialsText(this.path, this.setting));
+  }
+
+  /** Why no account can be added to the file, or undefined when one can. */
+  async whyNotWritable(): Promise<string | undefined> {
+    const file = await realpath(this.path).catch(() => this.path);
+    for (const [what, path] of [
+      ["the file", file],
+      ["its directory", dirname(file)],
+    ] as const) {
+      try {
+        await access(path, constants.W_OK);
+      } catch (error) {
+        return `${what} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The account stored for `domain`, registering one with `register` and saving it when the
+   * domain is still missing once the file is locked. `registered` says which happened.
+   */
+  async addAccount(domain: string, register: () => Promise<AcmeDnsAccount>, signal: AbortSignal): Promise<{ account: AcmeDnsAccount; registered: boolean }> {
+    const file = await realpath(this.path).catch(() => this.path);
+    return withLock(`${file}.lock`, signal, async () => {
+      const credentials = parseFile(file, this.setting, await readCredentialsText(file, this.setting));
+      const existing = credentials.accounts.get(domain);
+      if (existing) return { account: existing, registered: false };
+      const account = await register();
+      await writeAtomically(file, serializeCredentials(withAccount(credentials.document, domain, account)));
+      return { account, registered: true };
+    });
+  }
+}
+
+async function readCredentialsText(path: string, setting: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new Error(`${setting}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+  }
+}
+
+function parseFile(path: string, setting: string, text: string): Credentials {
+  const parsed = parseCredentials(text);
+  if (!parsed.ok) throw new Error(`${setting}: ${path}: ${parsed.problems.join("; ")}`);
+  return parsed.credentials;
+}
+
+/** Replaces `path` in one step, so that readers see the old or the new document, never half of one. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  const handle = await open(temporary, "wx", 0o600);
+  try {
+    await handle.chmod(0o600); // whatever the umask
+    await handle.writeFile(text);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  await chmod(path, 0o600).catch(() => undefined);
+}
+
+/** Runs `critical` holding `lockPath` (created exclusively, removed after). */
+async function withLock<T>(lockPath: string, signal: AbortSignal, critical: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, "wx", 0o600);
+      await handle.writeFile(`${hostname()} ${process.pid}\n`);
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot create the lock file ${lockPath}: ${(error as Error).message}`);
+      if (await isAbandoned(lockPath)) {
+        await unlink(lockPath).catch(() => undefined);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`${lockPath} has been locked for over ${LOCK_WAIT_MS / 1000} s by another writer; remove it if no other run is adding accounts`);
+      }
+      await pause(LOCK_RETRY_SECONDS, signal);
+    }
+  }
+  try {
+    return await critical();
+  } finally {
+    await unlink(lockPath).catch(() => undefined);
+  }
+}
+
+/** A lock whose process (on this host) is gone, or that is older than any run could hold it. */
+async function isAbandoned(lockPath: string): Promise<boolean> {
+  try {
+    const [owner, info] = await Promise.all([readFile(lockPath, "utf8"), stat(lockPath)]);
+    if (Date.now() - info.mtimeMs > LOCK_STALE_MS) return true;
+    const [host, pid] = owner.trim().split(" ");
+    if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return false;
+    try {
+      process.kill(Number(pid), 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "ESRCH";
+    }
+  } catch {
+    // Gone meanwhile (released), or written but not yet filled: try again.
+    return false;
+  }
+}
