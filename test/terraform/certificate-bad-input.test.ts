@@ -50,6 +50,7 @@ describe("terraform validate", () => {
         certificate("unreadable_file", name("unreadable_file"), execChallenge({ ...withoutPath, EXEC_PATH_FILE: "/nonexistent/exec-path" })) +
         certificate("unknown_provider", name("unknown_provider"), `  dns_challenge {\n    provider = "route53"\n  }\n`) +
         certificate("double_dot", `  common_name = "foo..bar.acme-tf.test"`) +
+        certificate("trailing_dot", `  common_name = "dot.acme-tf.test."`) +
         certificate("ip_address", `  common_name = "ip.acme-tf.test"\n  subject_alternative_names = ["192.0.2.1"]`) +
         certificate("csr_and_names", `  certificate_request_pem = ${JSON.stringify(csr)}\n  common_name = "csr.acme-tf.test"\n  key_type = "P256"`) +
         certificate("bad_key_type", `${name("bad_key_type")}\n  key_type = "1024"`) +
@@ -88,8 +89,9 @@ describe("terraform validate", () => {
     expect(diagnosticsOf(result, "unknown_provider")).toMatch(/must be one of: [a-z, -]*\bexec\b/);
   });
 
-  test("invalid names: an empty label, an IP address", () => {
+  test("invalid names: an empty label, a trailing dot (which the CA would refuse), an IP address", () => {
     expect(diagnosticsOf(result, "double_dot")).toMatch(wrapped('"foo..bar.acme-tf.test" is not a valid DNS name'));
+    expect(diagnosticsOf(result, "trailing_dot")).toMatch(wrapped('"dot.acme-tf.test." ends with a dot: write it without one ("dot.acme-tf.test")'));
     expect(diagnosticsOf(result, "ip_address")).toMatch(wrapped("192.0.2.1 is an IP address"));
   });
 
@@ -123,7 +125,7 @@ describe("terraform validate", () => {
     expect(new Set(resources)).toEqual(
       new Set([
         "missing_path", "absent_program", "not_executable", "unknown_program", "unreadable_file", "unknown_provider", "double_dot",
-        "ip_address", "csr_and_names", "bad_key_type", "no_challenge", "typo", "bad_settings", "no_names",
+        "trailing_dot", "ip_address", "csr_and_names", "bad_key_type", "no_challenge", "typo", "bad_settings", "no_names",
       ]),
     );
   });
