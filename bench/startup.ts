@@ -130,13 +130,17 @@ async function main(): Promise<void> {
   console.log(`acme-tf provider start-up benchmark: ${runs} runs, node ${process.version}, launcher ${REPO_ROOT}bin/terraform-provider-acme`);
 
   await measureOnce(); // warm the page cache; not counted
+  // Interleaved, so that load from other processes on the machine hits every series alike:
+  // the launcher as Terraform runs it, node on provider.js without the launcher's sh, and
+  // bare node (the floor under any Node provider).
   const results: Run[] = [];
-  for (let i = 0; i < runs; i++) results.push(await measureOnce());
-  // The same without the launcher's sh (and its readlink/dirname forks): what the launcher costs.
   const direct: number[] = [];
-  for (let i = 0; i < Math.min(runs, 10); i++) direct.push((await measureOnce({ command: { file: process.execPath, args: [BUILT_ENTRY] } })).startupMs);
   const baseline: number[] = [];
-  for (let i = 0; i < Math.min(runs, 10); i++) baseline.push(await nodeBaselineMs());
+  for (let i = 0; i < runs; i++) {
+    results.push(await measureOnce());
+    direct.push((await measureOnce({ command: { file: process.execPath, args: [BUILT_ENTRY] } })).startupMs);
+    baseline.push(await nodeBaselineMs());
+  }
 
   const startup = results.map((r) => r.startupMs);
   const peak = results.map((r) => r.peakMb);

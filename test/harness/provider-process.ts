@@ -5,7 +5,8 @@
 // Needs a built dist/ (`npm run build`): bin/terraform-provider-acme runs dist/cli/provider.js.
 import * as grpc from "@grpc/grpc-js";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { decodeBlock, encodeBlock } from "../../src/plugin/codec.js";
@@ -216,7 +217,10 @@ export class ProviderProcess {
       child.kill("SIGKILL");
       throw cause;
     }
-    return new ProviderProcess(child, spawnedAt, handshakeAt, parseHandshakeLine(line), identity, stderrLines, stdout, exited);
+    const provider = new ProviderProcess(child, spawnedAt, handshakeAt, parseHandshakeLine(line), identity, stderrLines, stdout, exited);
+    instances.add(provider);
+    void provider.exited.then(() => instances.delete(provider));
+    return provider;
   }
 
   /** Call an RPC of the negotiated tfplugin Provider service. */
@@ -293,10 +297,19 @@ export class ProviderProcess {
     this.child.kill(signal);
   }
 
-  /** SIGKILL and wait for the exit; closes the gRPC clients. */
-  async kill(): Promise<ExitInfo> {
+  /**
+   * End the provider and wait for the exit; closes the gRPC clients. SIGTERM first (the
+   * provider then removes its socket directory itself), SIGKILL if it lingers; the socket
+   * directory is removed in any case so test runs leave nothing in /tmp.
+   */
+  async kill(graceMs = 1_000): Promise<ExitInfo> {
     this.closeClients();
-    if (!this.hasExited) this.child.kill("SIGKILL");
+    if (!this.hasExited) {
+      this.child.kill("SIGTERM");
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+      await this.exited.finally(() => clearTimeout(timer));
+    }
+    removeSocketDirectory(this.handshake.address);
     return this.exited;
   }
 
@@ -364,11 +377,24 @@ export class ProviderProcess {
   }
 }
 
-/** Processes started and not yet exited: killed by `killAllProviders` in afterEach/afterAll. */
-const live = new Set<ChildProcess>();
+/** Remove the directory the provider made for its socket (only ever an acme-tf-plugin-* one). */
+function removeSocketDirectory(socketPath: string): void {
+  const directory = dirname(socketPath);
+  if (basename(directory).startsWith("acme-tf-plugin-")) rmSync(directory, { recursive: true, force: true });
+}
 
+/** Processes spawned and not yet exited (providers before their handshake, intermediate parents). */
+const live = new Set<ChildProcess>();
+/** Providers past their handshake and not yet exited. */
+const instances = new Set<ProviderProcess>();
+
+/**
+ * End everything this module started: for jest's afterEach/afterAll, so a failing test
+ * leaves no provider (nor socket directory) behind.
+ */
 export async function killAllProviders(): Promise<void> {
-  for (const pid of strays) {
+  await Promise.all([...instances].map((provider) => provider.kill()));
+  for (const [pid, socketPath] of strays) {
     if (!isProcessGone(pid)) {
       try {
         process.kill(pid, "SIGKILL");
@@ -376,6 +402,7 @@ export async function killAllProviders(): Promise<void> {
         // Already gone between the check and the kill.
       }
     }
+    if (socketPath) removeSocketDirectory(socketPath);
     strays.delete(pid);
   }
   const waits = [...live].map(
@@ -391,8 +418,8 @@ export async function killAllProviders(): Promise<void> {
 
 // --- A provider whose parent is not us ----------------------------------------------
 
-/** Provider pids started through an intermediate parent, killed by killAllProviders. */
-const strays = new Set<number>();
+/** Providers started through an intermediate parent (pid -> socket path once known), killed by killAllProviders. */
+const strays = new Map<number, string | undefined>();
 
 export interface ParentedProvider {
   /** The intermediate `sh`, standing in for Terraform. */
@@ -419,11 +446,12 @@ export async function startThroughParent(options: StartOptions = {}): Promise<Pa
     createInterface({ input: parent.stdio[3] as NodeJS.ReadableStream }).once("line", resolve);
   });
   const providerPid = Number(pidLine);
-  strays.add(providerPid);
+  strays.set(providerPid, undefined);
   const stdout = new StdoutCollector(parent);
   const exited = new Promise<ExitInfo>((resolve) => parent.on("exit", (code, signal) => resolve({ code, signal, at: performance.now() })));
-  const line = await firstLine(stdout, options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, exited, []);
-  return { parent, providerPid, handshake: parseHandshakeLine(line) };
+  const handshake = parseHandshakeLine(await firstLine(stdout, options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, exited, []));
+  strays.set(providerPid, handshake.address);
+  return { parent, providerPid, handshake };
 }
 
 /** True when `pid` no longer runs: gone, or a zombie waiting for a reaper. */

@@ -31,7 +31,7 @@ interface Calls {
   planUpdate: number;
 }
 
-function fakeProvider(options: { planUpdate?: boolean } = {}) {
+function fakeProvider(options: { planUpdate?: boolean; create?: ResourceType<{ configured: true }>["create"] } = {}) {
   const calls: Calls = { planUpdate: 0 };
   const resource: ResourceType<{ configured: true }> = {
     name: "fake_thing",
@@ -46,7 +46,7 @@ function fakeProvider(options: { planUpdate?: boolean } = {}) {
           },
         }
       : {}),
-    create: async (planned) => ({ ...planned, id: "1", url: "u", zone: "z" }),
+    create: options.create ?? (async (planned) => ({ ...planned, id: "1", url: "u", zone: "z" })),
     read: async (state) => state,
     delete: async () => undefined,
   };
@@ -231,5 +231,34 @@ describe("apply checks", () => {
     await expect(provider.planResourceChange({ ...planRequest(null, full({ name: "a" })), typeName: "fake_other" })).rejects.toMatchObject({
       diagnostics: [expect.objectContaining({ severity: "error", summary: "Unknown resource type" })],
     });
+  });
+});
+
+describe("Stop", () => {
+  test("stop aborts an in-flight apply, which then reports an error instead of hanging", async () => {
+    let sawAbort = false;
+    // A create that waits for the cancellation signal, as a long ACME poll would.
+    const { provider } = fakeProvider({
+      create: (_planned, context) =>
+        new Promise((_resolve, reject) => {
+          context.signal.addEventListener("abort", () => {
+            sawAbort = true;
+            reject(context.signal.reason);
+          });
+        }),
+    });
+    await provider.configure({});
+    const applying = provider.applyResourceChange({
+      typeName: "fake_thing",
+      priorState: null,
+      plannedState: full({ name: "a", id: UNKNOWN, url: UNKNOWN, zone: UNKNOWN, size: "small" }),
+      config: full({ name: "a" }),
+      plannedPrivate: Buffer.alloc(0),
+    });
+    await provider.stop();
+    const applied = await applying;
+    expect(sawAbort).toBe(true);
+    expect(applied.diagnostics.map((d) => d.severity)).toEqual(["error"]);
+    expect(applied.diagnostics[0]!.detail).toMatch(/stop|interrupt/i);
   });
 });
