@@ -4,12 +4,14 @@
 import { execa } from "execa";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { dig, nsupdate } from "../lab/index.js";
 import {
   ACCOUNT,
   allOutput,
   certificate,
   certificateValues,
   challengeTxt,
+  environment,
   execChallenge,
   hangScript,
   nsupdateConfig,
@@ -44,14 +46,22 @@ function calls(file: string): string[][] {
 const TXT_VALUE = /^[A-Za-z0-9_-]{43}$/;
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
-describe("argument forms: default and RAW", () => {
+describe("argument forms: default and RAW; several blocks; a CNAME'd challenge name", () => {
   const plain = uniqueName("plain");
   const raw = uniqueName("raw");
+  const both = uniqueName("both");
+  const aliased = uniqueName("aliased");
+  const target = uniqueName("target");
   const plainCalls = recordFile();
   const rawCalls = recordFile();
+  const firstBlockCalls = recordFile();
+  const secondBlockCalls = recordFile();
+  const aliasedCalls = recordFile();
   let ws: TerraformWorkspace;
 
   beforeAll(async () => {
+    // The user delegates the challenge record elsewhere; the CA follows the CNAME.
+    await nsupdate(environment, [`update add _acme-challenge.${aliased}. 1 CNAME ${target}.`]);
     ws = workspace(
       ACCOUNT +
         certificate("plain", `  common_name = "${plain}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ RECORD_FILE: plainCalls }))) +
@@ -59,7 +69,13 @@ describe("argument forms: default and RAW", () => {
           "raw",
           `  common_name = "${raw}"\n  subject_alternative_names = ["*.${raw}"]\n  key_type = "P256"`,
           execChallenge(nsupdateConfig({ EXEC_MODE: "RAW", RECORD_FILE: rawCalls })),
-        ),
+        ) +
+        certificate(
+          "both",
+          `  common_name = "${both}"\n  key_type = "P256"`,
+          execChallenge(nsupdateConfig({ RECORD_FILE: firstBlockCalls })) + execChallenge(nsupdateConfig({ EXEC_MODE: "RAW", RECORD_FILE: secondBlockCalls })),
+        ) +
+        certificate("aliased", `  common_name = "${aliased}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ RECORD_FILE: aliasedCalls }))),
     );
     await ws.init();
     await ws.apply();
@@ -93,6 +109,29 @@ describe("argument forms: default and RAW", () => {
     expect(cleanups.map(([, ...args]) => args).sort()).toEqual(presents.map(([, ...args]) => args).sort());
     expect(await subjectAltNames((await certificateValues(ws, "raw")).certificate_pem as string)).toEqual([`*.${raw}`, raw].sort());
     expect(await challengeTxt(raw)).toEqual([]);
+  });
+
+  test("two dns_challenge blocks: each one's program presents and cleans up every challenge", async () => {
+    const first = calls(firstBlockCalls).filter((call) => call[0] !== "timeout");
+    const second = calls(secondBlockCalls).filter((call) => call[0] !== "timeout");
+    expect(first.map((call) => call.slice(0, 2))).toEqual([
+      ["present", `_acme-challenge.${both}.`],
+      ["cleanup", `_acme-challenge.${both}.`],
+    ]);
+    expect(second.map((call) => call.slice(0, 3))).toEqual([
+      ["present", "--", both],
+      ["cleanup", "--", both],
+    ]);
+    expect(await subjectAltNames((await certificateValues(ws, "both")).certificate_pem as string)).toEqual([both]);
+    expect(await challengeTxt(both)).toEqual([]);
+  });
+
+  test("a CNAME'd _acme-challenge name: the program gets the CNAME's target", async () => {
+    const presents = calls(aliasedCalls).filter((call) => call[0] === "present");
+    expect(presents).toEqual([["present", `${target}.`, expect.stringMatching(TXT_VALUE)]]);
+    expect(await subjectAltNames((await certificateValues(ws, "aliased")).certificate_pem as string)).toEqual([aliased]);
+    const leftover = await dig(environment.authoritative, `${target}.`, "TXT");
+    expect(leftover).toEqual([]);
   });
 
   test("a plan after apply has nothing to do", async () => {
@@ -170,6 +209,8 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
   const invisible = uniqueName("invisible");
   const explicit = uniqueName("explicit");
   const hanging = uniqueName("hang");
+  const refused = uniqueName("refused");
+  const refusedCalls = recordFile();
   const failingCalls = recordFile();
   const invisibleCalls = recordFile();
   let ws: TerraformWorkspace;
@@ -205,6 +246,12 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
           "explicit",
           `  common_name = "${explicit}"\n  key_type = "P256"`,
           execChallenge(nsupdateConfig({ ...skip, EXEC_PROPAGATION_TIMEOUT: "3", TIMEOUT_ANSWER: '{"timeout": 600, "interval": 1}' })),
+        ) +
+        // No propagation check (propagation_wait), and no record: the CA's verdict is shown.
+        certificate(
+          "refused",
+          `  common_name = "${refused}"\n  key_type = "P256"\n  propagation_wait = 1`,
+          execChallenge(nsupdateConfig({ SKIP_UPDATE: "1", RECORD_FILE: refusedCalls })),
         ) +
         // A program that never finishes, whatever it is asked.
         certificate("hanging", `  common_name = "${hanging}"\n  key_type = "P256"`, execChallenge({ EXEC_PATH: hangScript, EXEC_PROPAGATION_TIMEOUT: "3" })),
@@ -251,6 +298,12 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
 
   test("EXEC_PROPAGATION_TIMEOUT wins over the program's timeout answer", async () => {
     expect(output).toMatch(wrapped(`_acme-challenge.${explicit}. not visible after 3 s`));
+  });
+
+  test("the CA finds no record: its verdict is in the error, and cleanup ran", async () => {
+    expect(output).toMatch(wrapped(`the CA could not validate ${refused}`));
+    expect(output).toMatch(new RegExp(`_acme-challenge\\.${refused.replaceAll(".", "\\.")}`));
+    expect(calls(refusedCalls).map((call) => call[0])).toEqual(["timeout", "present", "cleanup"]);
   });
 
   test("a hanging program is killed at EXEC_PROPAGATION_TIMEOUT, with a clear message, and does not linger", async () => {

@@ -48,22 +48,34 @@ function plannedAction(planOutput: string, resource = "cert"): string | undefine
   return new RegExp(`# acme_certificate\\.${resource} (will be updated in-place|must be replaced|will be created|will be destroyed)`).exec(planOutput)?.[1];
 }
 
-test("min_days_remaining beyond the certificate's lifetime renews in place with the same key; a new p12 password does not reissue", async () => {
+test("min_days_remaining beyond the certificate's lifetime renews in place with the same key or CSR; a new p12 password does not reissue", async () => {
   const name = uniqueName("renew");
-  const cert = (extra: string) => ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "P256"\n${extra}`);
-  const ws = workspace(cert(`  certificate_p12_password = "one"`));
+  const csrName = uniqueName("renew-csr");
+  const csrPem = await openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", `/CN=${csrName}`, "-addext", `subjectAltName=DNS:${csrName}`]);
+  const cert = (extra: string, csrExtra = "") =>
+    ACCOUNT +
+    certificate("cert", `  common_name = "${name}"\n  key_type = "P256"\n${extra}`) +
+    certificate("csr", `  certificate_request_pem = file("\${path.module}/csr.pem")\n${csrExtra}`);
+  const ws = workspace(cert(`  certificate_p12_password = "one"`)).write("csr.pem", csrPem);
   await ws.init();
   await ws.apply();
   const first = await certificateValues(ws);
+  const firstCsr = await certificateValues(ws, "csr");
 
   // Pebble's certificates last 5 years: 2000 days remaining are never there.
-  configure(ws, cert(`  certificate_p12_password = "one"\n  min_days_remaining = 2000`));
+  configure(ws, cert(`  certificate_p12_password = "one"\n  min_days_remaining = 2000`, "  min_days_remaining = 2000"));
   const plan = await ws.plan();
   expect(plan.exitCode).toBe(2);
   expect(plannedAction(plan.stdout)).toBe("will be updated in-place");
+  expect(plannedAction(plan.stdout, "csr")).toBe("will be updated in-place");
   expect(plan.stdout).toMatch(/certificate_serial\s+=.*\(known after apply\)/);
-  expect(plan.stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
+  expect(plan.stdout).toMatch(/Plan: 0 to add, 2 to change, 0 to destroy/);
   await ws.apply();
+  const renewedCsr = await certificateValues(ws, "csr");
+  expect(renewedCsr.certificate_serial).not.toBe(firstCsr.certificate_serial);
+  expect(renewedCsr.private_key_pem).toBe("");
+  expect(await publicKeyDigest(renewedCsr.certificate_pem as string, "x509")).toBe(await publicKeyDigest(csrPem, "req"));
+  expect(await subjectAltNames(renewedCsr.certificate_pem as string)).toEqual([csrName]);
   const renewed = await certificateValues(ws);
   expect(renewed.certificate_serial).not.toBe(first.certificate_serial);
   expect(renewed.certificate_url).not.toBe(first.certificate_url);
