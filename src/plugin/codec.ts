@@ -24,6 +24,9 @@ extensions.register({
 
 export class WireFormatError extends Error {}
 
+/** How Terraform writes a number as text. */
+const DECIMAL = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
 /** Decode msgpack bytes into a value of `type`. Empty bytes are null. */
 export function decodeMsgpack(type: CtyType, bytes: Uint8Array): TfValue {
   if (bytes.length === 0) return null;
@@ -39,8 +42,20 @@ export function decodeBlock(block: Block, bytes: Uint8Array): TfObject | null {
 
 /** Decode stored JSON state (UpgradeResourceState's raw_state) with the current schema. */
 export function decodeJsonState(block: Block, json: Uint8Array): TfObject {
-  const raw: unknown = JSON.parse(Buffer.from(json).toString("utf8"));
+  const raw: unknown = JSON.parse(quoteInexactNumbers(Buffer.from(json).toString("utf8")));
   return conformToBlock(block, fromWire(blockType(block), raw, []) as TfObject);
+}
+
+// A JSON string (escapes included) or a JSON number: strings are matched first, so digits
+// inside them are never taken for numbers.
+const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/**
+ * JSON.parse rounds numbers a float64 cannot hold (integers above 2^53, long decimals);
+ * quote those so they decode as decimal text, exactly as stored.
+ */
+function quoteInexactNumbers(text: string): string {
+  return text.replace(JSON_STRING_OR_NUMBER, (token) => (token.startsWith('"') || String(Number(token)) === token ? token : `"${token}"`));
 }
 
 /** Encode a block value as Terraform expects it: every key present, nested lists never nil. */
@@ -91,7 +106,7 @@ function fromWire(type: CtyType, raw: unknown, path: string[]): TfValue {
   if (type === "number") {
     if (typeof raw === "number") return raw;
     if (typeof raw === "bigint") return new DecimalNumber(raw.toString());
-    if (typeof raw === "string") return new DecimalNumber(raw);
+    if (typeof raw === "string" && DECIMAL.test(raw)) return new DecimalNumber(raw);
     throw new WireFormatError(`expected a number${where()}`);
   }
   if (type === "dynamic") throw new WireFormatError(`dynamic values are not supported${where()}`);

@@ -14,6 +14,7 @@ import type { Logger } from "../log/logger.js";
 
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 const PARENT_CHECK_MS = 500;
+const SHUTDOWN_GRACE_MS = 100;
 
 export interface ServeOptions {
   /** Loaded after the handshake so that heavy modules do not delay it. */
@@ -50,8 +51,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   server.addService(serviceDefinition(root, `tfplugin${handshake.protocol}.Provider`), providerService(handshake.protocol, provider, logger));
   addSideServices(server, root, () => {
     logger.debug("shutdown requested by the client");
-    // Answer first, then go: Terraform SIGKILLs a provider still there after 2 s.
-    setImmediate(() => exit(0));
+    // Let the answer go out before leaving (graceful shutdown waits for it), but never
+    // linger: Terraform SIGKILLs a provider still there after 2 s.
+    server.tryShutdown(() => exit(0));
+    setTimeout(() => exit(0), SHUTDOWN_GRACE_MS);
   });
 
   const { credentials, certificateDer } = serverCredentials(grpc, handshake);
@@ -78,25 +81,31 @@ function serverCredentials(grpc: typeof grpcTypes, handshake: HandshakeRequest) 
 
 function addSideServices(server: grpcTypes.Server, root: ReturnType<typeof loadProtos>, onShutdown: () => void) {
   const SERVING = 1;
+  // go-plugin opens these streams on connect; this provider neither brokers connections
+  // nor forwards stdio, so they stay open and silent until shutdown ends them.
+  const openStreams = new Set<{ end(): void }>();
+  const keepOpen = (call: { end(): void; on(event: "cancelled", listener: () => void): unknown }) => {
+    openStreams.add(call);
+    call.on("cancelled", () => openStreams.delete(call));
+  };
   server.addService(serviceDefinition(root, "grpc.health.v1.Health"), {
     Check: (_call: unknown, callback: grpcTypes.sendUnaryData<object>) => callback(null, { status: SERVING }),
   });
   server.addService(serviceDefinition(root, "plugin.GRPCController"), {
     Shutdown: (_call: unknown, callback: grpcTypes.sendUnaryData<object>) => {
       callback(null, {});
+      for (const stream of openStreams) stream.end();
       onShutdown();
     },
   });
-  // go-plugin opens these on connect; this provider neither brokers connections nor
-  // forwards stdio, so the streams stay open and silent until the process ends.
   server.addService(serviceDefinition(root, "plugin.GRPCBroker"), {
     StartStream: (call: grpcTypes.ServerDuplexStream<object, object>) => {
+      keepOpen(call);
       call.on("data", () => undefined);
-      call.on("end", () => call.end());
     },
   });
   server.addService(serviceDefinition(root, "plugin.GRPCStdio"), {
-    StreamStdio: () => undefined,
+    StreamStdio: (call: grpcTypes.ServerWritableStream<object, object>) => keepOpen(call),
   });
 }
 

@@ -425,14 +425,10 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
     expect(target.stderrLines.some((line) => JSON.parse(line)["@message"] === "shutdown requested by the client")).toBe(true);
   });
 
-  // BUG (src/plugin/serve.ts, the Shutdown handler, lines ~55-59): the answer is handed to
-  // grpc-js and the process exits on the next setImmediate, before HTTP/2 has written it,
-  // so the client always sees UNAVAILABLE "Connection dropped" (10 of 10 runs, TLS or
-  // not). go-plugin ignores Shutdown's error, so Terraform is not affected, but the code's
-  // own contract ("answer first, then go") is not met. Exiting once the response is
-  // flushed (e.g. server.tryShutdown(() => exit(0)) with a short fallback timer) fixes it.
-  test.failing("Shutdown's answer reaches the client before the process exits", async () => {
-    // Two tries, every one must be answered: keeps this marker stable should a rare run win the race.
+  // Exiting right after handing the answer to grpc-js would drop it unsent (the client
+  // would see UNAVAILABLE "Connection dropped").
+  test("Shutdown's answer reaches the client before the process exits", async () => {
+    // Two tries, every one must be answered.
     for (let attempt = 0; attempt < 2; attempt++) {
       const target = await startForTest({ protocolVersions: versions });
       const result = await target.shutdown();
