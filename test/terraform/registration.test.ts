@@ -70,6 +70,28 @@ resource "acme_registration" "reg" {
   expect(plan.stdout).toMatch(/acme_registration\.reg will be created/);
 });
 
+describe("trusting a private CA", () => {
+  const registrationOnly = `resource "acme_registration" "reg" {}\n`;
+
+  test("LEGO_CA_CERTIFICATES, as with the reference provider", async () => {
+    const ws = new TerraformWorkspace({ LEGO_CA_CERTIFICATES: environment.caCertPath }).write("main.tf", providerBlock(environment.acmeDirectory) + registrationOnly);
+    workspaces.push(ws);
+    await ws.init();
+    await ws.apply();
+    expect(resourceValues(await ws.state(), "acme_registration.reg").registration_url).toMatch(/my-account/);
+  });
+
+  test("without either, the TLS failure is explained", async () => {
+    const ws = new TerraformWorkspace().write("main.tf", providerBlock(environment.acmeDirectory) + registrationOnly);
+    workspaces.push(ws);
+    await ws.init();
+    const result = await ws.run(["apply", "-auto-approve", "-no-color"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/certificate/i);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe("a CA that requires external account binding", () => {
   let pebble: PebbleInstance;
   beforeAll(async () => {
