@@ -1,6 +1,7 @@
 // The acme provider: its configuration, resources and data sources.
 import type { ProviderDefinition } from "../provider/resource-type.js";
 import { certificateResource } from "./certificate.js";
+import { dnsRegistrationResource } from "./dns-registration.js";
 import { configureProvider, providerSchema, validateProviderConfig, type AcmeProviderData } from "./provider-config.js";
 import { registrationResource } from "./registration.js";
 import { serverUrlDataSource } from "./server-url.js";
@@ -11,7 +12,7 @@ export function acmeProvider(env: Readonly<NodeJS.ProcessEnv>): ProviderDefiniti
     env,
     validate: validateProviderConfig,
     configure: async (config) => configureProvider(config, env),
-    resources: [registrationResource, certificateResource],
+    resources: [registrationResource, certificateResource, dnsRegistrationResource],
     dataSources: [serverUrlDataSource],
   };
 }

@@ -32,8 +32,8 @@ export class AcmeDnsProvider implements DnsProvider {
   readonly valuesPerName = VALUES_PER_ACCOUNT;
   private credentials?: Promise<Credentials>;
   /** Per domain, asked once however many names (apex, wildcard) it has. */
-  private readonly accounts = new Map<string, Promise<AcmeDnsAccount>>();
-  private readonly delegations = new Map<string, Promise<void>>();
+  private readonly accounts = new Map<string, Shared<AcmeDnsAccount>>();
+  private readonly delegations = new Map<string, Shared<void>>();
   /** Per account, updates one after another: acme-dns picks the slot to overwrite by age. */
   private readonly updates = new Map<string, Promise<unknown>>();
   /** The account key of each presented challenge, to free it at cleanup. */
@@ -50,8 +50,8 @@ export class AcmeDnsProvider implements DnsProvider {
 
   async present({ challenge }: ChallengeRecord, signal: AbortSignal): Promise<string> {
     const domain = credentialsKey(challenge.domain);
-    const account = await once(this.accounts, domain, () => this.accountFor(domain, signal));
-    await once(this.delegations, domain, () =>
+    const account = await once(this.accounts, domain, challenge.identifier, () => this.accountFor(domain, signal));
+    await once(this.delegations, domain, challenge.identifier, () =>
       waitForDelegation({
         servers: this.config.resolvers.length > 0 ? this.config.resolvers : systemResolvers(),
         domain,
@@ -113,12 +113,26 @@ function challengeKey(challenge: ChallengeRecord["challenge"]): string {
   return `${challenge.identifier} ${challenge.token}`;
 }
 
-/** The promise for `key`, started by `start` the first time. */
-function once<T>(cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
-  let promise = cache.get(key);
-  if (!promise) {
-    promise = start();
-    cache.set(key, promise);
+interface Shared<T> {
+  /** The name whose challenge started it. */
+  identifier: string;
+  promise: Promise<T>;
+}
+
+/**
+ * The promise for `key`, started by `start` the first time. The other names sharing it
+ * (a wildcard and its apex) fail with a reference to the first one's error rather than
+ * the same long message again.
+ */
+function once<T>(cache: Map<string, Shared<T>>, key: string, identifier: string, start: () => Promise<T>): Promise<T> {
+  const shared = cache.get(key);
+  if (!shared) {
+    const promise = start();
+    cache.set(key, { identifier, promise });
+    return promise;
   }
-  return promise;
+  if (shared.identifier === identifier) return shared.promise;
+  return shared.promise.catch((error: unknown) => {
+    throw new Error(`as for ${shared.identifier}, whose acme-dns account and CNAME this name shares`, { cause: error });
+  });
 }
