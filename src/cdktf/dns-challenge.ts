@@ -3,7 +3,7 @@
 // is the setting EXEC_POLLING_INTERVAL because the exec description has that setting, so a
 // setting added to a description is accepted here at once (the typed option interfaces
 // below are checked against the descriptions by a test).
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import type { DnsProviderDescription, SettingDescription } from "../dns/description.js";
 import { dnsProviders, findDnsProvider } from "../dns/registry.js";
 import { camelCase } from "./spec.js";
@@ -58,6 +58,56 @@ export interface ExecChallengeOptions {
   readonly extraEnv?: { readonly [name: string]: string };
 }
 
+/** One account of the acme-dns credentials JSON, as /register returns it. */
+export interface AcmeDnsAccountCredentials {
+  readonly username: string;
+  readonly password: string;
+  readonly fulldomain: string;
+  readonly subdomain: string;
+  readonly allowfrom?: string[];
+}
+
+interface AcmeDnsCommonOptions {
+  /** ACME_DNS_API_BASE: the acme-dns server's API base URL, e.g. `https://auth.example.com`. */
+  readonly apiBase: Setting<string>;
+  /** ACME_DNS_ALLOWLIST: the networks (CIDR) allowed to update accounts the provider registers; a list or comma-separated. */
+  readonly allowlist?: Setting<string | string[]>;
+  /** ACME_DNS_HTTP_TIMEOUT: seconds one request to the acme-dns API may take. */
+  readonly httpTimeout?: Setting<number>;
+  /** ACME_DNS_POLLING_INTERVAL: seconds between checks of the CNAME and of DNS propagation. */
+  readonly pollingInterval?: Setting<number>;
+  /** ACME_DNS_PROPAGATION_TIMEOUT: seconds to wait at most for the CNAME to show, and for propagation. */
+  readonly propagationTimeout?: Setting<number>;
+}
+
+interface NoStorage {
+  readonly storagePath?: undefined;
+  readonly storageJson?: undefined;
+  readonly credentials?: undefined;
+}
+
+/**
+ * Where the credentials are: one of a file (`storagePath`), JSON text (`storageJson`, e.g.
+ * `AcmeDnsRegistration.credentialsJson`) or an object keyed by domain (`credentials`), or
+ * none of them to leave it to terraform's environment.
+ */
+export type AcmeDnsStorageOptions =
+  | (Omit<NoStorage, "storagePath"> & {
+      /** ACME_DNS_STORAGE_PATH: the credentials file; accounts registered for missing domains are added to it. */
+      readonly storagePath: Setting<string>;
+    })
+  | (Omit<NoStorage, "storageJson"> & {
+      /** ACME_DNS_STORAGE_JSON: the credentials JSON (read-only). */
+      readonly storageJson: Setting<string>;
+    })
+  | (Omit<NoStorage, "credentials"> & {
+      /** ACME_DNS_STORAGE_JSON given as an object keyed by bare domain (tokens allowed: encoded by Terraform). */
+      readonly credentials: { readonly [domain: string]: AcmeDnsAccountCredentials };
+    })
+  | NoStorage;
+
+export type AcmeDnsChallengeOptions = AcmeDnsCommonOptions & AcmeDnsStorageOptions;
+
 /** A typed option and the setting it stands for. */
 export interface SettingOption {
   readonly option: string;
@@ -82,6 +132,8 @@ export function settingOptions(provider: DnsProviderDescription): SettingOption[
 interface Origin {
   factory: string;
   options: readonly SettingOption[];
+  /** The option a setting was given through when it is not the derived one (an alias). */
+  aliases: ReadonlyMap<string, string>;
 }
 
 const origins = new WeakMap<object, Origin>();
@@ -91,10 +143,18 @@ export function optionBehind(challenge: unknown, configKey: string): string | un
   const origin = typeof challenge === "object" && challenge !== null ? origins.get(challenge) : undefined;
   if (!origin) return undefined;
   for (const { option, setting } of origin.options) {
-    if (configKey === setting.name) return `option "${option}" of ${origin.factory}`;
-    if (configKey === `${setting.name}_FILE`) return `option "${option}" of ${origin.factory} (SettingSource.file)`;
+    const given = origin.aliases.get(option) ?? option;
+    if (configKey === setting.name) return `option "${given}" of ${origin.factory}`;
+    if (configKey === `${setting.name}_FILE`) return `option "${given}" of ${origin.factory} (SettingSource.file)`;
   }
   return origin.factory;
+}
+
+function containsToken(value: unknown): boolean {
+  if (Token.isUnresolved(value)) return true;
+  if (Array.isArray(value)) return value.some(containsToken);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsToken);
+  return false;
 }
 
 function settingText(value: unknown, where: string): string {
@@ -110,7 +170,12 @@ function settingText(value: unknown, where: string): string {
  * setting derived from the description, SettingSource.file sets NAME_FILE, and
  * SettingSource.environment leaves the setting to terraform's environment.
  */
-export function typedDnsChallenge(providerName: string, options: Readonly<Record<string, unknown>>, factory = `DnsChallenge.of("${providerName}")`): DnsChallengeConfig {
+export function typedDnsChallenge(
+  providerName: string,
+  options: Readonly<Record<string, unknown>>,
+  factory = `DnsChallenge.of("${providerName}")`,
+  aliases: ReadonlyMap<string, string> = new Map(),
+): DnsChallengeConfig {
   const provider = findDnsProvider(providerName);
   if (!provider) throw new Error(`${factory}: unknown DNS provider "${providerName}"; known: ${dnsProviders.map((p) => p.name).join(", ")}`);
   const known = settingOptions(provider);
@@ -133,7 +198,7 @@ export function typedDnsChallenge(providerName: string, options: Readonly<Record
     config[match.setting.name] = settingText(value, `${factory} ${key}`);
   }
   const challenge: DnsChallengeConfig = { provider: provider.name, config };
-  origins.set(challenge, { factory, options: known });
+  origins.set(challenge, { factory, options: known, aliases });
   return challenge;
 }
 
@@ -142,6 +207,23 @@ export class DnsChallenge {
   /** The exec provider: your program publishes the TXT records. */
   static exec(options: ExecChallengeOptions): DnsChallengeConfig {
     return typedDnsChallenge("exec", options as unknown as Record<string, unknown>, "DnsChallenge.exec");
+  }
+
+  /**
+   * The acme-dns provider: challenges go to an acme-dns server, to which each domain's
+   * `_acme-challenge` CNAME points (see AcmeDnsRegistration).
+   */
+  static acmeDns(options: AcmeDnsChallengeOptions): DnsChallengeConfig {
+    const { credentials, allowlist, ...rest } = options;
+    const derived: Record<string, unknown> = { ...rest };
+    const aliases = new Map<string, string>();
+    if (credentials !== undefined) {
+      derived.storageJson = Token.isUnresolved(credentials) || containsToken(credentials) ? Fn.jsonencode(credentials) : JSON.stringify(credentials);
+      aliases.set("storageJson", "credentials");
+    }
+    if (Array.isArray(allowlist)) derived.allowlist = Token.isUnresolved(allowlist) || containsToken(allowlist) ? Fn.join(",", allowlist) : allowlist.join(",");
+    else if (allowlist !== undefined) derived.allowlist = allowlist;
+    return typedDnsChallenge("acme-dns", derived, "DnsChallenge.acmeDns", aliases);
   }
 
   /**

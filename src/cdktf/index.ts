@@ -5,6 +5,7 @@ export { AcmeProvider, type AcmeProviderConfig } from "./provider.js";
 export { Registration, type RegistrationConfig, type RegistrationExternalAccountBinding } from "./registration.js";
 export { Certificate, type CertificateConfig, type KeyType, type RevocationReason } from "./certificate.js";
 export { DataAcmeServerUrl, type DataAcmeServerUrlConfig } from "./server-url.js";
+export { AcmeDnsRegistration, type AcmeDnsRegistrationConfig } from "./dns-registration.js";
 export {
   DnsChallenge,
   SettingSource,
@@ -12,6 +13,9 @@ export {
   settingOptions,
   typedDnsChallenge,
   PASS_THROUGH_OPTION,
+  type AcmeDnsAccountCredentials,
+  type AcmeDnsChallengeOptions,
+  type AcmeDnsStorageOptions,
   type DnsChallengeConfig,
   type ExecChallengeOptions,
   type Setting,

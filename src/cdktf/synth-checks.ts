@@ -4,16 +4,20 @@
 //   - an acme construct without an AcmeProvider in its stack (or with another provider);
 //   - a relative file path in a dns_challenge config (terraform runs in the synthesized
 //     stack's directory, not where the app runs), unless it is a TerraformAsset's path;
+//   - acme-dns credentials (JSON, or its file) without an account for one of the
+//     certificate's names (a warning for a credentials file, where the provider registers
+//     the missing account itself and then asks for its CNAME);
 //   - everything the provider itself validates (src/resources: conflicting arguments,
 //     invalid literals, and the DNS providers' settings through src/dns: unknown provider,
 //     missing required setting, program not executable, unreadable _FILE, ...), run on the
 //     synthesized arguments with tokens as unknown values, in the synth's environment.
 // Tokens (and Terraform expressions "${...}") are never judged as literals.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { Annotations, App, AssetType, TerraformAsset, TerraformProvider, TerraformStack, Token, type TerraformElement } from "cdktf";
 import type { IConstruct } from "constructs";
 import { PROVIDER_SOURCE } from "../cli/install.js";
+import { credentialsKey, parseCredentials } from "../dns/acme-dns/credentials.js";
 import { findDnsProvider } from "../dns/registry.js";
 import type { AttributePath, Diagnostic } from "../plugin/diagnostics.js";
 import { UNKNOWN_KEY, UNKNOWN_MARK, type Checkable, type CheckItem } from "./check-types.js";
@@ -32,6 +36,7 @@ interface Prepared {
   key: string;
   /** Problems found here, before the provider's validation. */
   problems: string[];
+  warnings: string[];
 }
 
 const registered = new WeakMap<IConstruct, Registered>();
@@ -48,6 +53,7 @@ function synthProblems(element: TerraformElement): string[] {
   const missingProvider = providerProblems(element, spec);
   const prepared = prepare(element);
   const messages = [...missingProvider, ...prepared.problems];
+  for (const warning of prepared.warnings) Annotations.of(element).addWarning(warning);
   for (const diagnostic of providerDiagnostics(element, prepared)) {
     const message = diagnosticMessage(element, spec, diagnostic);
     if (diagnostic.severity === "error") messages.push(message);
@@ -106,16 +112,103 @@ function prepare(element: TerraformElement): Prepared {
   const values = config() as Record<string, unknown>;
   const attributes = checkable(synthesizeJson(spec, values)) as { [key: string]: Checkable };
   const problems: string[] = [];
+  const warnings: string[] = [];
   const challenges = attributes.dns_challenge;
   if (Array.isArray(challenges)) {
     const given = Array.isArray(values.dnsChallenge) ? (values.dnsChallenge as unknown[]) : [];
+    const names = certificateNames(attributes);
     challenges.forEach((challenge, index) => {
       if (typeof challenge !== "object" || challenge === null || Array.isArray(challenge)) return;
       problems.push(...pathSettingProblems(element, spec, challenge, index, given[index]));
+      if (names) {
+        const found = credentialsProblems(spec, challenge, index, given[index], names);
+        (found?.severity === "error" ? problems : warnings).push(...(found ? [found.message] : []));
+      }
     });
   }
   const item: CheckItem = { kind: spec.kind, typeName: spec.typeName, config: attributes };
-  return { item, key: JSON.stringify([item, process.env]), problems };
+  return { item, key: JSON.stringify([item, process.env]), problems, warnings };
+}
+
+/** The certificate's names when all are known at synth (not with a CSR, whose names are inside it). */
+function certificateNames(attributes: { [key: string]: Checkable }): string[] | undefined {
+  if (attributes.certificate_request_pem !== null && attributes.certificate_request_pem !== undefined) return undefined;
+  const names: string[] = [];
+  for (const value of [attributes.common_name, ...(Array.isArray(attributes.subject_alternative_names) ? attributes.subject_alternative_names : [attributes.subject_alternative_names])]) {
+    if (value === null || value === undefined) continue;
+    if (!isKnownString(value)) return undefined;
+    names.push(value);
+  }
+  return names;
+}
+
+/** A setting as the provider looks it up: config, environment, then NAME_FILE (config, environment). */
+function lookUpSetting(config: { [key: string]: Checkable }, name: string): { text: string; key: string; file?: string } | "unknown" | undefined {
+  const env = process.env;
+  const value = config[name];
+  if (value !== undefined && value !== null && value !== "") return isKnownString(value) ? { text: value, key: name } : "unknown";
+  if (env[name]) return { text: env[name]!, key: `${name} (environment)` };
+  const fileKey = `${name}_FILE`;
+  const file = config[fileKey];
+  if (file !== undefined && file !== null && file !== "" && !isKnownString(file)) return "unknown";
+  const path = isKnownString(file) && file !== "" ? file : env[fileKey] || undefined;
+  if (path === undefined) return undefined;
+  try {
+    return { text: readFileSync(path, "utf8"), key: isKnownString(file) && file !== "" ? fileKey : `${fileKey} (environment)`, file: path };
+  } catch {
+    return "unknown"; // the provider's validation reports unreadable files
+  }
+}
+
+/**
+ * An acme-dns block whose credentials (known at synth) lack an account for one of the
+ * certificate's names: the CA's challenge for it could not be answered.
+ */
+function credentialsProblems(
+  spec: ElementSpec,
+  challenge: { [key: string]: Checkable },
+  index: number,
+  given: unknown,
+  names: readonly string[],
+): { severity: "error" | "warning"; message: string } | undefined {
+  const config = challenge.config;
+  if (challenge.provider !== "acme-dns" || typeof config !== "object" || config === null || Array.isArray(config) || config[UNKNOWN_KEY] === true) return undefined;
+  const json = lookUpSetting(config, "ACME_DNS_STORAGE_JSON");
+  const path = lookUpSetting(config, "ACME_DNS_STORAGE_PATH");
+  if (json === "unknown" || path === "unknown" || (json && path)) return undefined; // not known, or both (the provider's validation says so)
+  let source: { text: string; key: string; file?: string } | undefined = json;
+  if (path) {
+    try {
+      source = { text: readFileSync(path.text, "utf8"), key: path.key, file: path.text };
+    } catch {
+      return undefined; // the provider's validation reports a missing file
+    }
+  }
+  if (!source) return undefined;
+  const parsed = parseCredentials(source.text);
+  if (!parsed.ok) return undefined; // reported, without secrets, by the provider's validation
+  const missing = [...new Set(names.map(credentialsKey))].filter((domain) => !parsed.credentials.accounts.has(domain));
+  if (missing.length === 0) return undefined;
+  const settingKey = source.key.split(" ")[0]!;
+  const fromEnvironment = source.key.includes("environment");
+  const where = fromEnvironment ? `dns_challenge[${index}] ${settingKey} (from the environment)` : settingPath(["dns_challenge", index, "config", { key: settingKey }], given);
+  const accounts = [...parsed.credentials.accounts.keys()];
+  const list = missing.map((domain) => `"${domain}"`).join(", ");
+  const known = `it has accounts for ${accounts.length ? accounts.map((domain) => `"${domain}"`).join(", ") : "no domain"}`;
+  if (path) {
+    return {
+      severity: "warning",
+      message:
+        `${spec.typeName} ${where}: the acme-dns credentials file ${source.file} has no account for ${list} (${known}). ` +
+        `At apply the provider registers one, saves it there and stops until you create its _acme-challenge CNAME; register it ahead with an AcmeDnsRegistration to issue in one deploy.`,
+    };
+  }
+  return {
+    severity: "error",
+    message:
+      `${spec.typeName} ${where}: the acme-dns credentials have no account for ${list} (${known}), so its DNS-01 challenge could not be answered. ` +
+      `Add the domain's entry (e.g. an AcmeDnsRegistration's credentialsJson), or use a credentials file (storagePath) to let the provider register the account.`,
+  };
 }
 
 /**
