@@ -2,7 +2,7 @@
 // where settings come from, the `timeout` command, failing and hanging programs, several
 // dns_challenge blocks, and secrets kept out of every output and log.
 import { execa } from "execa";
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dig, nsupdate } from "../lab/index.js";
 import {
@@ -11,6 +11,7 @@ import {
   certificate,
   certificateValues,
   challengeTxt,
+  dnsUpdateScript,
   environment,
   execChallenge,
   hangScript,
@@ -154,6 +155,7 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
   const fromFile = uniqueName("file");
   const answered = uniqueName("answer");
   const garbage = uniqueName("garbage");
+  const relative = uniqueName("relative");
   const answeredCalls = recordFile();
   const garbageCalls = recordFile();
   let ws: TerraformWorkspace;
@@ -173,18 +175,26 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
           `  common_name = "${answered}"\n  key_type = "P256"`,
           execChallenge({ EXEC_PATH, ...nsupdate, RECORD_FILE: answeredCalls, TIMEOUT_ANSWER: '{"timeout": 5, "interval": 1}' }),
         ) +
+        // A relative EXEC_PATH, as in the seed's example: relative to Terraform's working directory.
+        certificate("relative", `  common_name = "${relative}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ EXEC_PATH: "./update-dns.sh", EXEC_PROPAGATION_TIMEOUT: "30" }))) +
         certificate(
           "garbage",
           `  common_name = "${garbage}"\n  key_type = "P256"`,
           execChallenge({ EXEC_PATH, ...nsupdate, RECORD_FILE: garbageCalls, TIMEOUT_ANSWER: "soon, I promise" }),
         ),
     );
+    ws.write("update-dns.sh", readFileSync(dnsUpdateScript, "utf8"));
+    chmodSync(join(ws.dir, "update-dns.sh"), 0o755);
     await ws.init();
     apply = await ws.ok(APPLY, { TF_LOG_PROVIDER: "WARN" });
   });
 
   test("EXEC_PATH_FILE names a file holding the program's path", async () => {
     expect(await subjectAltNames((await certificateValues(ws, "file")).certificate_pem as string)).toEqual([fromFile]);
+  });
+
+  test("a relative EXEC_PATH (./update-dns.sh) runs from Terraform's working directory", async () => {
+    expect(await subjectAltNames((await certificateValues(ws, "relative")).certificate_pem as string)).toEqual([relative]);
   });
 
   test("a JSON answer to timeout is used; issuance works", async () => {
@@ -312,6 +322,31 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
     const lingering = await execa("pgrep", ["-f", hangScript], { reject: false });
     expect(lingering.stdout.trim()).toBe("");
   });
+});
+
+test("Ctrl-C while waiting for propagation: terraform stops promptly, the record is cleaned up, nothing is in the state", async () => {
+  const name = uniqueName("interrupt");
+  const recorded = recordFile();
+  // The record never appears, and the wait would last 10 minutes.
+  const config = nsupdateConfig({ SKIP_UPDATE: "1", RECORD_FILE: recorded, EXEC_PROPAGATION_TIMEOUT: "600" });
+  const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "P256"`, execChallenge(config)));
+  await ws.init();
+  // As TerraformWorkspace runs it, but with the process at hand to interrupt.
+  const env = { TF_CLI_CONFIG_FILE: join(ws.dir, ".terraformrc"), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", NODE_EXTRA_CA_CERTS: environment.caCertPath };
+  const terraform = execa("terraform", APPLY, { cwd: ws.dir, env, reject: false, stdin: "ignore", timeout: 120_000 });
+  for (let waited = 0; !readFileSync(recorded, "utf8").includes("present"); waited += 100) {
+    if (waited > 30_000) throw new Error("the program was never asked to present the record");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // well into the propagation wait
+  const interrupted = Date.now();
+  terraform.kill("SIGINT");
+  const result = await terraform;
+  expect((Date.now() - interrupted) / 1000).toBeLessThan(15);
+  expect(result.exitCode).toBe(1);
+  expect(allOutput({ stdout: String(result.stdout), stderr: String(result.stderr) })).toMatch(wrapped("Terraform asked the provider to stop (interrupted)"));
+  expect(calls(recorded).map((call) => call[0])).toEqual(["present", "cleanup"]);
+  expect(await stateList(ws)).toEqual(["acme_registration.account"]);
 });
 
 describe("secrets", () => {
