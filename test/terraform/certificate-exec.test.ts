@@ -377,6 +377,11 @@ describe("secrets", () => {
     expect(everything.length).toBeGreaterThan(10_000); // TRACE logs were written
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(accountKeyBody.slice(0, 64));
+    // Nor the certificate's private key, nor its PKCS#12 bundle.
+    const secretCert = await certificateValues(ws, "secret");
+    const privateKeyBody = (secretCert.private_key_pem as string).replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+    expect(everything).not.toContain(privateKeyBody.slice(0, 64));
+    expect(everything).not.toContain((secretCert.certificate_p12 as string).slice(0, 64));
 
     // The program of the block got the secret (in its environment); the other one did not.
     expect(readFileSync(withSecret, "utf8")).toContain(`MY_SECRET length ${secret.length}`);

@@ -9,6 +9,8 @@ import {
   certificate,
   certificateValues,
   environment,
+  execChallenge,
+  nsupdateConfig,
   openssl,
   publicKeyDigest,
   removeScratch,
@@ -52,10 +54,10 @@ test("min_days_remaining beyond the certificate's lifetime renews in place with 
   const name = uniqueName("renew");
   const csrName = uniqueName("renew-csr");
   const csrPem = await openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", `/CN=${csrName}`, "-addext", `subjectAltName=DNS:${csrName}`]);
-  const cert = (extra: string, csrExtra = "") =>
+  const cert = (extra: string, csrExtra = "", challenge = execChallenge()) =>
     ACCOUNT +
-    certificate("cert", `  common_name = "${name}"\n  key_type = "P256"\n${extra}`) +
-    certificate("csr", `  certificate_request_pem = file("\${path.module}/csr.pem")\n${csrExtra}`);
+    certificate("cert", `  common_name = "${name}"\n  key_type = "P256"\n${extra}`, challenge) +
+    certificate("csr", `  certificate_request_pem = file("\${path.module}/csr.pem")\n${csrExtra}`, challenge);
   const ws = workspace(cert(`  certificate_p12_password = "one"`)).write("csr.pem", csrPem);
   await ws.init();
   await ws.apply();
@@ -85,11 +87,13 @@ test("min_days_remaining beyond the certificate's lifetime renews in place with 
   expect(await p12Opens(renewed, "one")).toBe(true);
   expect(await status(renewed)).toBe("Valid");
 
-  // Back to the default, and a new PKCS#12 password: only certificate_p12 changes.
-  configure(ws, cert(`  certificate_p12_password = "two"`));
+  // Back to the default, a new PKCS#12 password and other dns_challenge settings: only
+  // certificate_p12 changes, nothing is reissued.
+  configure(ws, cert(`  certificate_p12_password = "two"`, "", execChallenge(nsupdateConfig({ EXEC_POLLING_INTERVAL: "2" }))));
   const passwordPlan = await ws.plan();
   expect(passwordPlan.exitCode).toBe(2);
   expect(plannedAction(passwordPlan.stdout)).toBe("will be updated in-place");
+  expect(plannedAction(passwordPlan.stdout, "csr")).toBe("will be updated in-place");
   expect(passwordPlan.stdout).not.toMatch(/certificate_serial\s+=.*\(known after apply\)/);
   await ws.apply();
   const repackaged = await certificateValues(ws);
@@ -98,6 +102,7 @@ test("min_days_remaining beyond the certificate's lifetime renews in place with 
   expect(repackaged.certificate_p12).not.toBe(renewed.certificate_p12);
   expect(await p12Opens(repackaged, "two")).toBe(true);
   expect(await p12Opens(repackaged, "one")).toBe(false);
+  expect((await certificateValues(ws, "csr")).certificate_serial).toBe(renewedCsr.certificate_serial);
 
   expect((await ws.plan()).exitCode).toBe(0);
 });
