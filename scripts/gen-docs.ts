@@ -1,8 +1,14 @@
-// Regenerates docs/guides/dns-providers-<name>.md from the DNS provider descriptions.
+// Regenerates the generated documentation:
+//   docs/guides/dns-providers-<name>.md   from the DNS provider descriptions (src/dns)
+//   docs/index.md, docs/resources/*.md, docs/data-sources/*.md
+//                                         from src/docs/templates and the provider's schemas
 // Run: npx tsx scripts/gen-docs.ts
 
 import { fileURLToPath } from "node:url";
 import { writeDocs } from "../src/dns/docs.js";
+import { writeRegistryDocs } from "../src/docs/index.js";
 
+const docsDir = fileURLToPath(new URL("../docs", import.meta.url));
 const guidesDir = fileURLToPath(new URL("../docs/guides", import.meta.url));
 for (const file of await writeDocs(guidesDir)) console.log(`wrote ${file}`);
+for (const file of await writeRegistryDocs(docsDir)) console.log(`wrote ${file}`);
