@@ -6,21 +6,40 @@
 //   NSUPDATE_SERVER        the DNS server taking RFC 2136 updates (default: 127.0.0.1)
 //   NSUPDATE_KEY_FILE      its TSIG key file (default: /etc/bind/tsig.key)
 //   RECURSIVE_NAMESERVERS  resolvers (host:port), comma-separated; empty: the system's
+// With ACME_DNS_URL set, a second stack "acme-dns" registers an acme-dns account, creates
+// the domain's _acme-challenge CNAME with nsupdate and issues through acme-dns:
+//   ACME_DNS_URL           the acme-dns server's API base URL
+//   ACME_DNS_ALLOWFROM     networks (CIDR) allowed to update the account, comma-separated
+//   ACME_DNS_DOMAIN        the name to certify there (default: acme-dns.<CERT_DOMAIN>)
+//   NSUPDATE_ZONE          the zone holding it (default: CERT_DOMAIN)
 //
 //   npx cdktf synth            (or: npx tsx examples/cdktf/main.ts)
 //   npx cdktf deploy exec
 import { App } from "cdktf";
-import { ExecCertificateStack } from "./stacks.js";
+import { AcmeDnsCertificateStack, ExecCertificateStack } from "./stacks.js";
 
 const env = process.env;
+const list = (text: string | undefined) => (text ?? "").split(",").filter(Boolean);
 const app = new App();
 
-new ExecCertificateStack(app, "exec", {
+const common = {
   serverUrl: env.ACME_SERVER_URL || "https://acme-staging-v02.api.letsencrypt.org/directory",
-  domain: env.CERT_DOMAIN || "example.com",
   nsupdateServer: env.NSUPDATE_SERVER || "127.0.0.1",
   tsigKeyFile: env.NSUPDATE_KEY_FILE || "/etc/bind/tsig.key",
-  recursiveNameservers: (env.RECURSIVE_NAMESERVERS ?? "").split(",").filter(Boolean),
-});
+  recursiveNameservers: list(env.RECURSIVE_NAMESERVERS),
+};
+const domain = env.CERT_DOMAIN || "example.com";
+
+new ExecCertificateStack(app, "exec", { ...common, domain });
+
+if (env.ACME_DNS_URL) {
+  new AcmeDnsCertificateStack(app, "acme-dns", {
+    ...common,
+    acmeDnsUrl: env.ACME_DNS_URL,
+    acmeDnsAllowfrom: list(env.ACME_DNS_ALLOWFROM),
+    domain: env.ACME_DNS_DOMAIN || `acme-dns.${domain}`,
+    nsupdateZone: env.NSUPDATE_ZONE || domain,
+  });
+}
 
 app.synth();
