@@ -162,9 +162,12 @@ Give it in one of these ways:
 - \`${STORAGE_JSON}_FILE\`: a file holding the JSON, such as a mounted Kubernetes secret.
 
 The JSON forms are read-only: a domain missing from them is an error that says which one.
-The credentials are checked when Terraform validates the configuration: invalid JSON, an
-entry without \`username\`, \`password\`, \`fulldomain\` or \`subdomain\`, a key with a wildcard,
-or a missing file are reported with the setting at fault, never with the secrets.
+The credentials are checked before anything runs (when Terraform validates the
+configuration, or plans it for values that come from variables or other resources):
+invalid JSON, an entry without \`username\`, \`password\`, \`fulldomain\` or \`subdomain\`, a
+key with a wildcard, or a missing file are reported with the setting at fault, never with
+the secrets. So the file must exist when Terraform plans: credentials produced by the same
+apply (such as \`acme_dns_registration\`'s) go in \`${STORAGE_JSON}\` instead.
 
 -> **Note:** An account holds only two TXT values at a time. A certificate for a domain and
 its wildcard uses both; a certificate that needs more at once from one shared account (say
@@ -200,14 +203,14 @@ const errors = `
 Every answer of the server is turned into an error that says what to fix; the password and
 username are never part of an error or a log line.
 
-| Server answer                      | Meaning                                                                                                                                          |
-|------------------------------------|--------------------------------------------------------------------------------------------------------------------------------------------------|
-| \`401 forbidden\`                    | The account's username or password is wrong, the account does not exist on this server, or this machine's address is outside its \`allowfrom\`. |
-| \`400 bad_txt\`                      | The value is not 43 base64url characters: something between the provider and the server altered it.                                            |
-| \`400 bad_subdomain\`                | The entry's \`subdomain\` is not the account's.                                                                                                  |
-| \`400 invalid_allowfrom_cidr\`       | \`${ALLOWLIST}\` (or \`allowfrom\`) holds something that is not a CIDR network.                                                                   |
-| \`404\`, \`405\`                       | \`${API_BASE}\` is not the base URL of an acme-dns API.                                                                                          |
-| connection refused, no answer      | The server is down or unreachable; each request gives up after \`${HTTP_TIMEOUT}\` seconds.                                                      |
+| Server answer | Meaning |
+|---|---|
+| \`401 forbidden\` | The account's username or password is wrong, the account does not exist on this server, or this machine's address is outside its \`allowfrom\`. |
+| \`400 bad_txt\` | The value is not 43 base64url characters: something between the provider and the server altered it. |
+| \`400 bad_subdomain\` | The entry's \`subdomain\` is not the account's. |
+| \`400 invalid_allowfrom_cidr\` | \`${ALLOWLIST}\` (or \`allowfrom\`) holds something that is not a CIDR network. |
+| \`404\`, \`405\` | \`${API_BASE}\` is not the base URL of an acme-dns API. |
+| connection refused, no answer | The server is down or unreachable; each request gives up after \`${HTTP_TIMEOUT}\` seconds. |
 
 Redirects are not followed, since they would carry the credentials elsewhere: the error gives
 the URL to use. A plain \`http://\` \`${API_BASE}\` to a host other than this machine is
@@ -223,7 +226,6 @@ lego and cert-manager, with these differences:
   registers accounts without \`curl\`.
 - The \`_acme-challenge\` CNAME is checked before the value is sent, and a missing or wrong one
   is reported with the record to create, where lego and cert-manager let the CA fail.
-- A domain and its wildcard are answered in one round, not one after the other.
 - \`${STORAGE_PATH}\` must exist (\`{}\` will do): a mistyped path is an error, where lego
   would start a new file and register new accounts.
 - The file is written atomically with mode \`0600\`, under a lock; lego rewrites it in place.
