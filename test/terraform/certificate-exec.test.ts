@@ -17,6 +17,7 @@ import {
   hangScript,
   nsupdateConfig,
   removeScratch,
+  eager,
   removeWorkspaces,
   scratch,
   stateList,
@@ -60,7 +61,7 @@ describe("argument forms: default and RAW; several blocks; a CNAME'd challenge n
   const aliasedCalls = recordFile();
   let ws: TerraformWorkspace;
 
-  beforeAll(async () => {
+  const stack = eager(async () => {
     // The user delegates the challenge record elsewhere; the CA follows the CNAME.
     await nsupdate(environment, [`update add _acme-challenge.${aliased}. 1 CNAME ${target}.`]);
     ws = workspace(
@@ -82,7 +83,8 @@ describe("argument forms: default and RAW; several blocks; a CNAME'd challenge n
     await ws.apply();
   });
 
-  test("default mode: present/cleanup <fqdn with trailing dot> <43-character value>, no --", async () => {
+  test.concurrent("default mode: present/cleanup <fqdn with trailing dot> <43-character value>, no --", async () => {
+    await stack();
     const recorded = calls(plainCalls);
     expect(recorded[0]).toEqual(["timeout"]);
     const presents = recorded.filter((call) => call[0] === "present");
@@ -92,7 +94,8 @@ describe("argument forms: default and RAW; several blocks; a CNAME'd challenge n
     expect(await subjectAltNames((await certificateValues(ws, "plain")).certificate_pem as string)).toEqual([plain]);
   });
 
-  test("RAW mode: present -- <domain> <token> <key authorization>, the domain without *. or trailing dot", async () => {
+  test.concurrent("RAW mode: present -- <domain> <token> <key authorization>, the domain without *. or trailing dot", async () => {
+    await stack();
     const recorded = calls(rawCalls);
     const presents = recorded.filter((call) => call[0] === "present");
     // The apex and its wildcard: two challenges for one domain.
@@ -112,7 +115,8 @@ describe("argument forms: default and RAW; several blocks; a CNAME'd challenge n
     expect(await challengeTxt(raw)).toEqual([]);
   });
 
-  test("two dns_challenge blocks: each one's program presents and cleans up every challenge", async () => {
+  test.concurrent("two dns_challenge blocks: each one's program presents and cleans up every challenge", async () => {
+    await stack();
     const first = calls(firstBlockCalls).filter((call) => call[0] !== "timeout");
     const second = calls(secondBlockCalls).filter((call) => call[0] !== "timeout");
     expect(first.map((call) => call.slice(0, 2))).toEqual([
@@ -127,7 +131,8 @@ describe("argument forms: default and RAW; several blocks; a CNAME'd challenge n
     expect(await challengeTxt(both)).toEqual([]);
   });
 
-  test("a CNAME'd _acme-challenge name: the program gets the CNAME's target", async () => {
+  test.concurrent("a CNAME'd _acme-challenge name: the program gets the CNAME's target", async () => {
+    await stack();
     const presents = calls(aliasedCalls).filter((call) => call[0] === "present");
     expect(presents).toEqual([["present", `${target}.`, expect.stringMatching(TXT_VALUE)]]);
     expect(await subjectAltNames((await certificateValues(ws, "aliased")).certificate_pem as string)).toEqual([aliased]);
@@ -135,14 +140,15 @@ describe("argument forms: default and RAW; several blocks; a CNAME'd challenge n
     expect(leftover).toEqual([]);
   });
 
-  test("a plan after apply has nothing to do", async () => {
+  test.concurrent("a plan after apply has nothing to do", async () => {
+    await stack();
     expect((await ws.plan()).exitCode).toBe(0);
   });
 });
 
 const APPLY = ["apply", "-auto-approve", "-input=false", "-no-color"];
 
-test("settings from the provider process's environment, with no config map", async () => {
+test.concurrent("settings from the provider process's environment, with no config map", async () => {
   const name = uniqueName("env");
   const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "P256"`, execChallenge(null)), { env: nsupdateConfig() });
   await ws.init();
@@ -161,7 +167,7 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
   let ws: TerraformWorkspace;
   let apply: TerraformResult;
 
-  beforeAll(async () => {
+  const stack = eager(async () => {
     const { EXEC_PATH, EXEC_POLLING_INTERVAL: _, ...nsupdate } = nsupdateConfig();
     const pathFile = scratch({ "exec-path": `${EXEC_PATH}\n` })["exec-path"]!;
     ws = workspace(
@@ -189,20 +195,24 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
     apply = await ws.ok(APPLY, { TF_LOG_PROVIDER: "WARN" });
   });
 
-  test("EXEC_PATH_FILE names a file holding the program's path", async () => {
+  test.concurrent("EXEC_PATH_FILE names a file holding the program's path", async () => {
+    await stack();
     expect(await subjectAltNames((await certificateValues(ws, "file")).certificate_pem as string)).toEqual([fromFile]);
   });
 
-  test("a relative EXEC_PATH (./update-dns.sh) runs from Terraform's working directory", async () => {
+  test.concurrent("a relative EXEC_PATH (./update-dns.sh) runs from Terraform's working directory", async () => {
+    await stack();
     expect(await subjectAltNames((await certificateValues(ws, "relative")).certificate_pem as string)).toEqual([relative]);
   });
 
-  test("a JSON answer to timeout is used; issuance works", async () => {
+  test.concurrent("a JSON answer to timeout is used; issuance works", async () => {
+    await stack();
     expect(calls(answeredCalls)[0]).toEqual(["timeout"]);
     expect(await subjectAltNames((await certificateValues(ws, "answered")).certificate_pem as string)).toEqual([answered]);
   });
 
-  test("garbage for timeout: a warning naming the program and its answer, and issuance still works", async () => {
+  test.concurrent("garbage for timeout: a warning naming the program and its answer, and issuance still works", async () => {
+    await stack();
     expect(calls(garbageCalls)[0]).toEqual(["timeout"]);
     expect(await subjectAltNames((await certificateValues(ws, "garbage")).certificate_pem as string)).toEqual([garbage]);
     const warnings = apply.stderr.split("\n").filter((line) => /gave no usable answer/.test(line));
@@ -228,7 +238,7 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
   let output: string;
   let seconds: number;
 
-  beforeAll(async () => {
+  const stack = eager(async () => {
     const skip = { SKIP_UPDATE: "1", EXEC_POLLING_INTERVAL: "" };
     ws = workspace(
       ACCOUNT +
@@ -273,7 +283,8 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
     output = allOutput(apply);
   });
 
-  test("the apply fails in bounded time, and no certificate is in the state", async () => {
+  test.concurrent("the apply fails in bounded time, and no certificate is in the state", async () => {
+    await stack();
     expect(apply.exitCode).toBe(1);
     // The hanging program is stopped three times (timeout, present, cleanup) at 3 s each.
     expect(seconds).toBeLessThan(45);
@@ -281,7 +292,8 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
     expect(output).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
   });
 
-  test("a program exiting 3: its exit code and stderr are in the error; everything presented is cleaned up", async () => {
+  test.concurrent("a program exiting 3: its exit code and stderr are in the error; everything presented is cleaned up", async () => {
+    await stack();
     expect(output).toMatch(wrapped("exited with code 3"));
     expect(output).toMatch(wrapped(`zone server says REFUSED (_acme-challenge.a.${failing}.)`));
     const recorded = calls(failingCalls);
@@ -292,7 +304,8 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
     for (const name of [failing, `a.${failing}`, `b.${failing}`]) expect(await challengeTxt(name)).toEqual([]);
   });
 
-  test("two failing dns_challenge blocks: both errors are reported", async () => {
+  test.concurrent("two failing dns_challenge blocks: both errors are reported", async () => {
+    await stack();
     expect(output).toMatch(wrapped(`first provider is down (_acme-challenge.${twoBlocks}.)`));
     expect(output).toMatch(wrapped(`second provider is down (_acme-challenge.${twoBlocks}.)`));
     expect(output).toMatch(/dns_challenge\[0\]/);
@@ -300,23 +313,27 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
     expect(await challengeTxt(twoBlocks)).toEqual([]);
   });
 
-  test("a record that never appears: the program's timeout answer bounds the wait, and the error says what the server answered", async () => {
+  test.concurrent("a record that never appears: the program's timeout answer bounds the wait, and the error says what the server answered", async () => {
+    await stack();
     expect(output).toMatch(wrapped(`_acme-challenge.${invisible}. not visible after 2 s`));
     expect(output).toMatch(/answered \[\]/);
     expect(calls(invisibleCalls).map((call) => call[0])).toEqual(["timeout", "present", "cleanup"]);
   });
 
-  test("EXEC_PROPAGATION_TIMEOUT wins over the program's timeout answer", async () => {
+  test.concurrent("EXEC_PROPAGATION_TIMEOUT wins over the program's timeout answer", async () => {
+    await stack();
     expect(output).toMatch(wrapped(`_acme-challenge.${explicit}. not visible after 3 s`));
   });
 
-  test("the CA finds no record: its verdict is in the error, and cleanup ran", async () => {
+  test.concurrent("the CA finds no record: its verdict is in the error, and cleanup ran", async () => {
+    await stack();
     expect(output).toMatch(wrapped(`the CA could not validate ${refused}`));
     expect(output).toMatch(new RegExp(`_acme-challenge\\.${refused.replaceAll(".", "\\.")}`));
     expect(calls(refusedCalls).map((call) => call[0])).toEqual(["timeout", "present", "cleanup"]);
   });
 
-  test("a hanging program is killed at EXEC_PROPAGATION_TIMEOUT, with a clear message, and does not linger", async () => {
+  test.concurrent("a hanging program is killed at EXEC_PROPAGATION_TIMEOUT, with a clear message, and does not linger", async () => {
+    await stack();
     expect(output).toMatch(wrapped(`${hangScript} present _acme-challenge.${hanging}.`));
     expect(output).toMatch(wrapped("did not finish within 3 s and was killed"));
     const lingering = await execa("pgrep", ["-f", hangScript], { reject: false });
@@ -324,7 +341,7 @@ describe("programs that fail or hang: the apply fails with their story, nothing 
   });
 });
 
-test("Ctrl-C while waiting for propagation: terraform stops promptly, the record is cleaned up, nothing is in the state", async () => {
+test.concurrent("Ctrl-C while waiting for propagation: terraform stops promptly, the record is cleaned up, nothing is in the state", async () => {
   const name = uniqueName("interrupt");
   const recorded = recordFile();
   // The record never appears, and the wait would last 10 minutes.
@@ -350,7 +367,7 @@ test("Ctrl-C while waiting for propagation: terraform stops promptly, the record
 });
 
 describe("secrets", () => {
-  test("a secret config value and the account key never appear in terraform's output or TRACE logs, nor leak to another certificate's program", async () => {
+  test.concurrent("a secret config value and the account key never appear in terraform's output or TRACE logs, nor leak to another certificate's program", async () => {
     const secret = `s3cr3t-value-${Math.random().toString(36).slice(2)}`;
     const withSecret = recordFile();
     const other = recordFile();

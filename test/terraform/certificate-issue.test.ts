@@ -3,7 +3,6 @@
 // key types and every computed attribute, checked with openssl as a user would.
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { certStatus, fetchPebbleRoots, startPebble, type PebbleRoots } from "../lab/index.js";
-import type { PebbleInstance } from "../lab/lab-contract.js";
 import {
   ACCOUNT,
   certificate,
@@ -14,6 +13,7 @@ import {
   opensslSerialHex,
   publicKeyDigest,
   removeScratch,
+  once,
   removeWorkspaces,
   scratch,
   serialHex,
@@ -55,6 +55,58 @@ function fingerprint(pem: string): string {
   return new X509Certificate(pem).fingerprint256;
 }
 
+// The slow, independent scenarios first: concurrent tests start in the order they are
+// written, at most maxConcurrency (5) at a time.
+test.concurrent("key_type 8192", async () => {
+  const name = uniqueName("rsa8192");
+  const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "8192"`));
+  await ws.init();
+  await ws.apply();
+  const cert = await certificateValues(ws);
+  expect(createPrivateKey(cert.private_key_pem as string).asymmetricKeyDetails?.modulusLength).toBe(8192);
+  expect(await publicKeyDigest(cert.certificate_pem as string, "x509")).toBe(await publicKeyDigest(cert.private_key_pem as string, "key"));
+  expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([name]);
+}, 300_000);
+
+test.concurrent("two certificates of one stack for the same name are both issued", async () => {
+  // Two orders answer the same TXT name at the same time, with different values.
+  const name = uniqueName("shared");
+  const ws = workspace(
+    ACCOUNT + certificate("first", `  common_name = "${name}"\n  key_type = "P256"`) + certificate("second", `  common_name = "${name}"\n  key_type = "P256"`),
+  );
+  await ws.init();
+  await ws.apply();
+  const roots = await fetchPebbleRoots(environment.managementUrl, environment.caCertPath);
+  const [first, second] = [await certificateValues(ws, "first"), await certificateValues(ws, "second")];
+  expect(first.certificate_serial).not.toBe(second.certificate_serial);
+  for (const cert of [first, second]) {
+    expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([name]);
+    expect(await verify(cert, roots.root)).toMatch(/cert\.pem: OK/);
+  }
+  expect(await challengeTxt(name)).toEqual([]);
+});
+
+test.concurrent("a badNonce storm (Pebble rejects 50% of nonces): apply registers and issues anyway; destroy revokes", async () => {
+  const pebble = await startPebble(environment, { nonceReject: 50 });
+  try {
+    const name = uniqueName("nonce");
+    const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  subject_alternative_names = ["*.${name}"]\n  key_type = "P256"`), {
+      serverUrl: pebble.acmeDirectory,
+    });
+    await ws.init();
+    await ws.apply();
+    const cert = await certificateValues(ws);
+    const roots = await fetchPebbleRoots(pebble.managementUrl, environment.caCertPath);
+    expect(await verify(cert, roots.root)).toMatch(/cert\.pem: OK/);
+    expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([`*.${name}`, name].sort());
+    expect((await ws.plan()).exitCode).toBe(0);
+    await ws.destroy();
+    expect((await certStatus(pebble.managementUrl, serialHex(cert), environment.caCertPath)).Status).toBe("Revoked");
+  } finally {
+    await pebble.stop();
+  }
+});
+
 describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key type", () => {
   const single = uniqueName("single");
   const apex = uniqueName("apex");
@@ -67,7 +119,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
   let csrPem: string;
   const values: Record<string, Values> = {};
 
-  beforeAll(async () => {
+  // Shared by the concurrent tests below: applied once, by whichever test comes first.
+  const stack = once(async () => {
     csrPem = await openssl([
       "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", "/dev/null",
       "-subj", `/CN=${csrName}`, "-addext", `subjectAltName=DNS:${csrName},DNS:www.${csrName}`,
@@ -86,7 +139,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     roots = await fetchPebbleRoots(environment.managementUrl, environment.caCertPath);
   });
 
-  test("a single name: the leaf names it and chains to Pebble's root", async () => {
+  test.concurrent("a single name: the leaf names it and chains to Pebble's root", async () => {
+    await stack();
     const cert = values.single!;
     expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([single]);
     expect(cert.certificate_domain).toBe(single);
@@ -94,7 +148,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     expect(await publicKeyDigest(cert.certificate_pem as string, "x509")).toBe(await publicKeyDigest(cert.private_key_pem as string, "key"));
   });
 
-  test("apex + wildcard: both SANs, verified against the root; no TXT record left behind", async () => {
+  test.concurrent("apex + wildcard: both SANs, verified against the root; no TXT record left behind", async () => {
+    await stack();
     const cert = values.apex!;
     expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([`*.${apex}`, apex].sort());
     expect(cert.certificate_domain).toBe(apex);
@@ -102,7 +157,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     expect(await challengeTxt(apex)).toEqual([]);
   });
 
-  test("several SANs: every name in the certificate, the common name once", async () => {
+  test.concurrent("several SANs: every name in the certificate, the common name once", async () => {
+    await stack();
     const cert = values.multi!;
     expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([multi, `a.${multi}`, `b.${multi}`, `c.${multi}`].sort());
     expect(cert.certificate_domain).toBe(multi);
@@ -110,7 +166,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     for (const name of [multi, `a.${multi}`, `b.${multi}`, `c.${multi}`]) expect(await challengeTxt(name)).toEqual([]);
   });
 
-  test("a CSR: its names and key, no private key, no PKCS#12", async () => {
+  test.concurrent("a CSR: its names and key, no private key, no PKCS#12", async () => {
+    await stack();
     const cert = values.csr!;
     expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([csrName, `www.${csrName}`].sort());
     expect(cert.certificate_domain).toBe(csrName);
@@ -120,7 +177,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     expect(await verify(cert, roots.root)).toMatch(/cert\.pem: OK/);
   });
 
-  test("each key type gives that key, and the certificate is for it", async () => {
+  test.concurrent("each key type gives that key, and the certificate is for it", async () => {
+    await stack();
     const keyOf = (name: string) => createPrivateKey(values[name]!.private_key_pem as string);
     expect(keyOf("single").asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
     expect(keyOf("apex").asymmetricKeyDetails?.namedCurve).toBe("secp384r1");
@@ -134,7 +192,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     }
   });
 
-  test("computed attributes: leaf only, chain, serial, dates, URL, domain", async () => {
+  test.concurrent("computed attributes: leaf only, chain, serial, dates, URL, domain", async () => {
+    await stack();
     const cert = values.single!;
     const leaf = cert.certificate_pem as string;
     expect(leaf.match(BEGIN_CERTIFICATE)).toHaveLength(1);
@@ -158,7 +217,8 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     expect(serials.size).toBe(5);
   });
 
-  test("certificate_p12 opens with certificate_p12_password, or an empty password when unset", async () => {
+  test.concurrent("certificate_p12 opens with certificate_p12_password, or an empty password when unset", async () => {
+    await stack();
     const withPassword = await p12Certificates(values.single!, p12Password);
     expect(fingerprint(withPassword)).toBe(fingerprint(values.single!.certificate_pem as string));
     await expect(p12Certificates(values.single!, "wrong")).rejects.toThrow(/mac verify failure|invalid password/i);
@@ -167,62 +227,10 @@ describe("one stack: single name, apex + wildcard, several SANs, a CSR, each key
     expect(withoutPassword.match(BEGIN_CERTIFICATE)!.length).toBeGreaterThanOrEqual(2); // leaf and chain
   });
 
-  test("a plan after apply has nothing to do", async () => {
+  test.concurrent("a plan after apply has nothing to do", async () => {
+    await stack();
     const plan = await ws.plan();
     expect(plan.stdout).toMatch(/No changes/);
     expect(plan.exitCode).toBe(0);
-  });
-});
-
-test("key_type 8192", async () => {
-  const name = uniqueName("rsa8192");
-  const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "8192"`));
-  await ws.init();
-  await ws.apply();
-  const cert = await certificateValues(ws);
-  expect(createPrivateKey(cert.private_key_pem as string).asymmetricKeyDetails?.modulusLength).toBe(8192);
-  expect(await publicKeyDigest(cert.certificate_pem as string, "x509")).toBe(await publicKeyDigest(cert.private_key_pem as string, "key"));
-  expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([name]);
-}, 300_000);
-
-test("two certificates of one stack for the same name are both issued", async () => {
-  // Two orders answer the same TXT name at the same time, with different values.
-  const name = uniqueName("shared");
-  const ws = workspace(
-    ACCOUNT + certificate("first", `  common_name = "${name}"\n  key_type = "P256"`) + certificate("second", `  common_name = "${name}"\n  key_type = "P256"`),
-  );
-  await ws.init();
-  await ws.apply();
-  const roots = await fetchPebbleRoots(environment.managementUrl, environment.caCertPath);
-  const [first, second] = [await certificateValues(ws, "first"), await certificateValues(ws, "second")];
-  expect(first.certificate_serial).not.toBe(second.certificate_serial);
-  for (const cert of [first, second]) {
-    expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([name]);
-    expect(await verify(cert, roots.root)).toMatch(/cert\.pem: OK/);
-  }
-  expect(await challengeTxt(name)).toEqual([]);
-});
-
-describe("a badNonce storm (Pebble rejects 50% of nonces)", () => {
-  let pebble: PebbleInstance;
-  beforeAll(async () => {
-    pebble = await startPebble(environment, { nonceReject: 50 });
-  });
-  afterAll(() => pebble?.stop());
-
-  test("apply registers and issues anyway; destroy revokes", async () => {
-    const name = uniqueName("nonce");
-    const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  subject_alternative_names = ["*.${name}"]\n  key_type = "P256"`), {
-      serverUrl: pebble.acmeDirectory,
-    });
-    await ws.init();
-    await ws.apply();
-    const cert = await certificateValues(ws);
-    const roots = await fetchPebbleRoots(pebble.managementUrl, environment.caCertPath);
-    expect(await verify(cert, roots.root)).toMatch(/cert\.pem: OK/);
-    expect(await subjectAltNames(cert.certificate_pem as string)).toEqual([`*.${name}`, name].sort());
-    expect((await ws.plan()).exitCode).toBe(0);
-    await ws.destroy();
-    expect((await certStatus(pebble.managementUrl, serialHex(cert), environment.caCertPath)).Status).toBe("Revoked");
   });
 });

@@ -50,7 +50,7 @@ function plannedAction(planOutput: string, resource = "cert"): string | undefine
   return new RegExp(`# acme_certificate\\.${resource} (will be updated in-place|must be replaced|will be created|will be destroyed)`).exec(planOutput)?.[1];
 }
 
-test("min_days_remaining beyond the certificate's lifetime renews in place with the same key or CSR; a new p12 password does not reissue", async () => {
+test.concurrent("min_days_remaining beyond the certificate's lifetime renews in place with the same key or CSR; a new p12 password does not reissue", async () => {
   const name = uniqueName("renew");
   const csrName = uniqueName("renew-csr");
   const csrPem = await openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", `/CN=${csrName}`, "-addext", `subjectAltName=DNS:${csrName}`]);
@@ -107,7 +107,7 @@ test("min_days_remaining beyond the certificate's lifetime renews in place with 
   expect((await ws.plan()).exitCode).toBe(0);
 });
 
-test("min_days_remaining = -1 never renews, even an expired certificate; a positive value then renews it", async () => {
+test.concurrent("min_days_remaining = -1 never renews, even an expired certificate; a positive value then renews it", async () => {
   const name = uniqueName("never");
   const cert = (minDays: number) => ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "P256"\n  min_days_remaining = ${minDays}`);
   const ws = workspace(cert(-1));
@@ -142,7 +142,7 @@ test("min_days_remaining = -1 never renews, even an expired certificate; a posit
   expect((await ws.plan()).exitCode).toBe(0);
 });
 
-test("changing the SANs or the common name replaces the certificate and revokes the old one; destroy revokes", async () => {
+test.concurrent("changing the SANs or the common name replaces the certificate and revokes the old one; destroy revokes", async () => {
   const name = uniqueName("replace");
   const other = uniqueName("renamed");
   const cert = (commonName: string, san: string) =>
@@ -186,7 +186,7 @@ test("changing the SANs or the common name replaces the certificate and revokes 
   expect(await status(third)).toBe("Revoked");
 });
 
-test("revoke_certificate_on_destroy = false leaves replaced and destroyed certificates valid", async () => {
+test.concurrent("revoke_certificate_on_destroy = false leaves replaced and destroyed certificates valid", async () => {
   const name = uniqueName("keep");
   const cert = (commonName: string) =>
     ACCOUNT + certificate("cert", `  common_name = "${commonName}"\n  key_type = "P256"\n  revoke_certificate_on_destroy = false`);
