@@ -2,7 +2,7 @@
 // where settings come from, the `timeout` command, failing and hanging programs, several
 // dns_challenge blocks, and secrets kept out of every output and log.
 import { execa } from "execa";
-import { chmodSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dig, nsupdate } from "../lab/index.js";
 import {
@@ -162,6 +162,8 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
   const answered = uniqueName("answer");
   const garbage = uniqueName("garbage");
   const relative = uniqueName("relative");
+  const oddPath = uniqueName("odd");
+  const ODD_PROGRAM = "my scripts/update $(touch pwned); dns.sh";
   const answeredCalls = recordFile();
   const garbageCalls = recordFile();
   let ws: TerraformWorkspace;
@@ -183,14 +185,18 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
         ) +
         // A relative EXEC_PATH, as in the seed's example: relative to Terraform's working directory.
         certificate("relative", `  common_name = "${relative}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ EXEC_PATH: "./update-dns.sh", EXEC_PROPAGATION_TIMEOUT: "30" }))) +
+        // A path no shell would survive: run as it is, never interpreted.
+        certificate("odd_path", `  common_name = "${oddPath}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ EXEC_PATH: `./${ODD_PROGRAM}`, EXEC_PROPAGATION_TIMEOUT: "30" }))) +
         certificate(
           "garbage",
           `  common_name = "${garbage}"\n  key_type = "P256"`,
           execChallenge({ EXEC_PATH, ...nsupdate, RECORD_FILE: garbageCalls, TIMEOUT_ANSWER: "soon, I promise" }),
         ),
     );
-    ws.write("update-dns.sh", readFileSync(dnsUpdateScript, "utf8"));
-    chmodSync(join(ws.dir, "update-dns.sh"), 0o755);
+    for (const program of ["update-dns.sh", ODD_PROGRAM]) {
+      ws.write(program, readFileSync(dnsUpdateScript, "utf8"));
+      chmodSync(join(ws.dir, program), 0o755);
+    }
     await ws.init();
     apply = await ws.ok(APPLY, { TF_LOG_PROVIDER: "WARN" });
   });
@@ -203,6 +209,12 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
   test.concurrent("a relative EXEC_PATH (./update-dns.sh) runs from Terraform's working directory", async () => {
     await stack();
     expect(await subjectAltNames((await certificateValues(ws, "relative")).certificate_pem as string)).toEqual([relative]);
+  });
+
+  test.concurrent("an EXEC_PATH with spaces, $( ) and ; is run as it is, without a shell", async () => {
+    await stack();
+    expect(await subjectAltNames((await certificateValues(ws, "odd_path")).certificate_pem as string)).toEqual([oddPath]);
+    expect(existsSync(join(ws.dir, "pwned"))).toBe(false);
   });
 
   test.concurrent("a JSON answer to timeout is used; issuance works", async () => {
