@@ -57,7 +57,14 @@ describe("terraform validate", () => {
         certificate("no_challenge", name("no_challenge"), "") +
         certificate("typo", name("typo"), execChallenge(nsupdateConfig({ EXEC_PATHS: dnsUpdateScript }))) +
         certificate("bad_settings", name("bad_settings"), execChallenge(nsupdateConfig({ EXEC_MODE: "raw", EXEC_PROPAGATION_TIMEOUT: "3s" }))) +
-        certificate("no_names", "", execChallenge()),
+        certificate("no_names", "", execChallenge()) +
+        certificate("bad_csr", `  certificate_request_pem = "-----BEGIN CERTIFICATE REQUEST-----\\nnot a CSR\\n-----END CERTIFICATE REQUEST-----\\n"`) +
+        `resource "acme_certificate" "bad_resolver" {
+  account_key_pem       = acme_registration.account.account_key_pem
+  common_name           = "resolver.acme-tf.test"
+  recursive_nameservers = ["dns.example.net:53"]
+${execChallenge()}}
+`,
     );
     await ws.init();
     result = await ws.run(["validate", "-no-color"]);
@@ -120,12 +127,18 @@ describe("terraform validate", () => {
     expect(diagnosticsOf(result, "no_names")).toMatch(wrapped("No names to certify"));
   });
 
+  test("a certificate_request_pem that is not a CSR; a resolver that is not an address", () => {
+    expect(diagnosticsOf(result, "bad_csr")).toMatch(wrapped("Invalid certificate_request_pem"));
+    expect(diagnosticsOf(result, "bad_resolver")).toMatch(wrapped('"dns.example.net:53" must be an IP address with an optional port'));
+  });
+
   test("every bad resource got its own diagnostics, and nothing else", () => {
     const resources = diagnostics(result).map((diagnostic) => /with acme_certificate\.(\w+),/.exec(diagnostic)?.[1]);
     expect(new Set(resources)).toEqual(
       new Set([
         "missing_path", "absent_program", "not_executable", "unknown_program", "unreadable_file", "unknown_provider", "double_dot",
         "trailing_dot", "ip_address", "csr_and_names", "bad_key_type", "no_challenge", "typo", "bad_settings", "no_names",
+        "bad_csr", "bad_resolver",
       ]),
     );
   });
