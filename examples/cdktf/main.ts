@@ -6,6 +6,7 @@
 //   NSUPDATE_SERVER        the DNS server taking RFC 2136 updates (default: 127.0.0.1)
 //   NSUPDATE_KEY_FILE      its TSIG key file (default: /etc/bind/tsig.key)
 //   RECURSIVE_NAMESERVERS  resolvers (host:port), comma-separated; empty: the system's
+//   STATE_DIR              where the local state files go (default: the directory of the synth)
 // With ACME_DNS_URL set, a second stack "acme-dns" registers an acme-dns account, creates
 // the domain's _acme-challenge CNAME with nsupdate and issues through acme-dns:
 //   ACME_DNS_URL           the acme-dns server's API base URL
@@ -15,7 +16,8 @@
 //
 //   npx cdktf synth            (or: npx tsx examples/cdktf/main.ts)
 //   npx cdktf deploy exec
-import { App } from "cdktf";
+import { join } from "node:path";
+import { App, LocalBackend, type TerraformStack } from "cdktf";
 import { AcmeDnsCertificateStack, ExecCertificateStack } from "./stacks.js";
 
 const env = process.env;
@@ -30,16 +32,21 @@ const common = {
 };
 const domain = env.CERT_DOMAIN || "example.com";
 
-new ExecCertificateStack(app, "exec", { ...common, domain });
+/** The local backend, with its state file in STATE_DIR when given. */
+function withState(stack: TerraformStack): void {
+  if (env.STATE_DIR) new LocalBackend(stack, { path: join(env.STATE_DIR, `terraform.${stack.node.id}.tfstate`) });
+}
+
+withState(new ExecCertificateStack(app, "exec", { ...common, domain }));
 
 if (env.ACME_DNS_URL) {
-  new AcmeDnsCertificateStack(app, "acme-dns", {
+  withState(new AcmeDnsCertificateStack(app, "acme-dns", {
     ...common,
     acmeDnsUrl: env.ACME_DNS_URL,
     acmeDnsAllowfrom: list(env.ACME_DNS_ALLOWFROM),
     domain: env.ACME_DNS_DOMAIN || `acme-dns.${domain}`,
     nsupdateZone: env.NSUPDATE_ZONE || domain,
-  });
+  }));
 }
 
 app.synth();

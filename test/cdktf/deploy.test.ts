@@ -84,7 +84,8 @@ interface Deployment {
 
 function deployment(stack: string, extraEnv: Record<string, string>): Deployment {
   const outdir = scratchDir("acme-tf-cdktf-out-");
-  const env = baseEnv(extraEnv);
+  // The state files go with the rest, not into the repository (cdktf's default: the synth's directory).
+  const env = baseEnv({ STATE_DIR: outdir, ...extraEnv });
   const stackDir = join(outdir, "stacks", stack);
   return {
     outdir,
