@@ -12,6 +12,8 @@ import { findZone, systemResolvers, txtValues, zoneNameservers } from "./dns-loo
 import { DnsChallengeError, rejectionsOf } from "./errors.js";
 import { pause } from "./pause.js";
 
+const MIN_POLL_SECONDS = 0.2;
+
 export interface PropagationOptions {
   /** "ip" or "ip:port"; when given, they replace the system resolvers for every lookup. */
   recursiveNameservers?: readonly string[];
@@ -78,7 +80,8 @@ async function pollUntilVisible(
     const remainingSeconds = (deadline - Date.now()) / 1000;
     if (remainingSeconds <= 0) throw new Error(`${record.fqdn} not visible after ${timeoutSeconds} s: ${missing}`);
     logger.debug("dns: TXT record not visible yet", { fqdn: record.fqdn, missing });
-    await pause(Math.min(intervalSeconds, remainingSeconds), signal);
+    // An interval of 0 means "as often as sensible", not a tight loop of DNS queries.
+    await pause(Math.min(Math.max(intervalSeconds, MIN_POLL_SECONDS), remainingSeconds), signal);
   }
 }
 

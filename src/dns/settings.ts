@@ -226,8 +226,11 @@ async function valueProblem(setting: SettingDescription, text: string, source: s
   switch (setting.kind) {
     case "string":
       return undefined;
-    case "duration-seconds":
-      return /^\d+$/.test(text) ? undefined : problem(`${shown} is not a whole number of seconds`, "write a duration as whole seconds, e.g. 60");
+    case "duration-seconds": {
+      if (!/^\d+$/.test(text)) return problem(`${shown} is not a whole number of seconds`, "write a duration as whole seconds, e.g. 60");
+      const minimum = setting.minimum ?? 0;
+      return Number(text) >= minimum ? undefined : problem(`${shown} is too short`, `use at least ${minimum} second${minimum === 1 ? "" : "s"}`);
+    }
     case "enum":
       return setting.values.includes(text)
         ? undefined

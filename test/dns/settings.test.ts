@@ -98,6 +98,14 @@ describe("problems", () => {
     ]);
   });
 
+  it("rejects a zero propagation timeout (every run would be killed at once); a zero interval polls at a floor", async () => {
+    const problems = await problemsOf({
+      provider: "exec",
+      config: { EXEC_PATH: programA, EXEC_PROPAGATION_TIMEOUT: "0", EXEC_POLLING_INTERVAL: "0", EXEC_SEQUENCE_INTERVAL: "0" },
+    });
+    expect(problems).toEqual(['EXEC_PROPAGATION_TIMEOUT: "0" is too short: use at least 1 second (the value comes from the dns_challenge config)']);
+  });
+
   it("says where a bad value comes from", async () => {
     const problems = await problemsOf({ provider: "exec", config: { EXEC_PATH: programA } }, { EXEC_PROPAGATION_TIMEOUT: "1m" });
     expect(problems[0]).toContain("(the value comes from the EXEC_PROPAGATION_TIMEOUT environment variable)");

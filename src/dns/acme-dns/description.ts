@@ -273,6 +273,7 @@ export const acmeDnsDescription: DnsProviderDescription = {
     {
       name: HTTP_TIMEOUT,
       kind: "duration-seconds",
+      minimum: 1,
       default: DEFAULT_HTTP_TIMEOUT_SECONDS,
       required: false,
       secret: false,
@@ -291,6 +292,7 @@ export const acmeDnsDescription: DnsProviderDescription = {
     {
       name: PROPAGATION_TIMEOUT,
       kind: "duration-seconds",
+      minimum: 1,
       default: DEFAULT_PROPAGATION_TIMEOUT_SECONDS,
       required: false,
       secret: false,

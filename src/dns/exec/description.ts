@@ -145,6 +145,7 @@ export const execDescription: DnsProviderDescription = {
     {
       name: PROPAGATION_TIMEOUT,
       kind: "duration-seconds",
+      minimum: 1,
       default: DEFAULT_PROPAGATION_TIMEOUT_SECONDS,
       required: false,
       secret: false,
