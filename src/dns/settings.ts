@@ -33,6 +33,12 @@ export interface SettingProblem {
   setting?: string;
   summary: string;
   detail: string;
+  /** "warning": usable, but the user should know (shown by Terraform, never blocking). */
+  severity?: "warning";
+}
+
+export function isBlocking(problem: SettingProblem): boolean {
+  return problem.severity !== "warning";
 }
 
 /** A problem of one of a certificate's dns_challenge blocks (or of its propagation settings). */
@@ -80,7 +86,7 @@ export async function resolveSettings(
   env: Environment,
 ): Promise<ResolvedDnsChallenge> {
   const { problems, given, passThrough } = await inspect(description, config, env);
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.some(isBlocking)) return { ok: false, problems: problems.filter(isBlocking) };
   return { ok: true, description, settings: new ResolvedSettings(description.settings, given, passThrough) };
 }
 

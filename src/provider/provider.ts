@@ -1,7 +1,7 @@
 // The framework: turns a ProviderDefinition (schemas + lifecycles) into the protocol's
 // ProviderServer, applying Terraform's planning rules, cancellation and error reporting
 // once for every resource.
-import { DiagnosticsError, error, type Diagnostic } from "../plugin/diagnostics.js";
+import { DiagnosticsError, error, warning, type Diagnostic } from "../plugin/diagnostics.js";
 import type { ApplyRequest, ApplyResponse, PlanRequest, PlanResponse, ProviderServer, ProviderSchemas, ReadResponse } from "../plugin/provider-server.js";
 import { isWhollyKnown, type TfObject } from "../plugin/values.js";
 import type { Logger } from "../log/logger.js";
@@ -45,7 +45,7 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
   }
 
   async configure(config: TfObject): Promise<Diagnostic[]> {
-    return this.diagnosing("configure the provider", async () => {
+    return this.failuresAsDiagnostics("configure the provider", async () => {
       this.configured = await this.definition.configure(config);
     });
   }
@@ -67,8 +67,8 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
   async readResource(typeName: string, currentState: TfObject, privateData: Buffer): Promise<ReadResponse> {
     const resource = this.resource(typeName);
     let newState: TfObject | null = currentState;
-    const diagnostics = await this.diagnosing(`read ${typeName}`, async () => {
-      newState = await resource.read(currentState, this.context({ resource: typeName, operation: "read" }));
+    const diagnostics = await this.diagnosing(`read ${typeName}`, { resource: typeName, operation: "read" }, async (context) => {
+      newState = await resource.read(currentState, context);
     });
     return { newState, private: privateData, diagnostics };
   }
@@ -93,25 +93,21 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
       };
     }
     if (!resource.planUpdate) return { ...none, plannedState: planned };
-    const context = this.context({ resource: request.typeName, operation: "plan" });
     let plannedState: TfObject | null = planned;
-    const diagnostics: Diagnostic[] = [];
-    diagnostics.push(
-      ...(await this.diagnosing(`plan ${request.typeName}`, async () => {
-        const result = await resource.planUpdate!({ prior: request.priorState!, planned, config, context });
-        plannedState = result.planned;
-        diagnostics.push(...(result.diagnostics ?? []));
-      })),
-    );
-    return { ...none, plannedState, diagnostics };
+    const planDiagnostics: Diagnostic[] = [];
+    const diagnostics = await this.diagnosing(`plan ${request.typeName}`, { resource: request.typeName, operation: "plan" }, async (context) => {
+      const result = await resource.planUpdate!({ prior: request.priorState!, planned, config, context });
+      plannedState = result.planned;
+      planDiagnostics.push(...(result.diagnostics ?? []));
+    });
+    return { ...none, plannedState, diagnostics: [...planDiagnostics, ...diagnostics] };
   }
 
   async applyResourceChange(request: ApplyRequest): Promise<ApplyResponse> {
     const resource = this.resource(request.typeName);
-    const context = this.context({ resource: request.typeName, operation: "apply" });
     const { priorState, plannedState } = request;
     let newState: TfObject | null = priorState;
-    const diagnostics = await this.diagnosing(`apply ${request.typeName}`, async () => {
+    const diagnostics = await this.diagnosing(`apply ${request.typeName}`, { resource: request.typeName, operation: "apply" }, async (context) => {
       if (plannedState === null) {
         await resource.delete(priorState!, context);
         newState = null;
@@ -135,8 +131,8 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
       return { imported: [], diagnostics: [error("Import not supported", `${typeName} cannot be imported.`)] };
     }
     const imported: { typeName: string; state: TfObject; private: Buffer }[] = [];
-    const diagnostics = await this.diagnosing(`import ${typeName}`, async () => {
-      const state = await resource.importState!(id, this.context({ resource: typeName, operation: "import" }));
+    const diagnostics = await this.diagnosing(`import ${typeName}`, { resource: typeName, operation: "import" }, async (context) => {
+      const state = await resource.importState!(id, context);
       imported.push({ typeName, state, private: EMPTY });
     });
     return { imported, diagnostics };
@@ -145,8 +141,8 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
   async readDataSource(typeName: string, config: TfObject) {
     const dataSource = this.dataSource(typeName);
     let state: TfObject | null = null;
-    const diagnostics = await this.diagnosing(`read data source ${typeName}`, async () => {
-      state = await dataSource.read(config, this.context({ data_source: typeName }));
+    const diagnostics = await this.diagnosing(`read data source ${typeName}`, { data_source: typeName }, async (context) => {
+      state = await dataSource.read(config, context);
     });
     return { state: state ?? config, diagnostics };
   }
@@ -156,15 +152,23 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
     this.cancellation.abort(new Error("Terraform asked the provider to stop (interrupted)"));
   }
 
-  private context(fields: Record<string, string>): OperationContext<ProviderData> {
-    if (this.configured === undefined) {
-      throw new DiagnosticsError([error("Provider not configured", "Terraform called the provider before configuring it.")]);
-    }
-    return { provider: this.configured, logger: this.logger.child(fields), signal: this.cancellation.signal };
+  /**
+   * Run an operation with its context. What the operation logs as a warning is shown to
+   * the user too: Terraform prints provider logs only under TF_LOG.
+   */
+  private async diagnosing(what: string, fields: Record<string, string>, operation: (context: OperationContext<ProviderData>) => Promise<void>): Promise<Diagnostic[]> {
+    const warnings: Diagnostic[] = [];
+    const failures = await this.failuresAsDiagnostics(what, async () => {
+      if (this.configured === undefined) {
+        throw new DiagnosticsError([error("Provider not configured", "Terraform called the provider before configuring it.")]);
+      }
+      await operation({ provider: this.configured, logger: warningsAlsoTo(this.logger.child(fields), warnings), signal: this.cancellation.signal });
+    });
+    return [...warnings, ...failures];
   }
 
-  /** Run an operation; user-facing failures become error diagnostics, never stack traces. */
-  private async diagnosing(what: string, operation: () => Promise<void>): Promise<Diagnostic[]> {
+  /** User-facing failures become error diagnostics, never stack traces. */
+  private async failuresAsDiagnostics(what: string, operation: () => Promise<void>): Promise<Diagnostic[]> {
     try {
       await operation();
       return [];
@@ -187,6 +191,22 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
     if (!dataSource) throw new DiagnosticsError([error("Unknown data source", `This provider has no data source named "${typeName}".`)]);
     return dataSource;
   }
+}
+
+/** A logger whose warnings (and those of its children) are also collected as diagnostics. */
+function warningsAlsoTo(logger: Logger, sink: Diagnostic[]): Logger {
+  return {
+    ...logger,
+    warn(message, fields) {
+      logger.warn(message, fields);
+      const detail = Object.entries(fields ?? {})
+        .filter(([, value]) => ["string", "number", "boolean"].includes(typeof value))
+        .map(([key, value]) => `${key}: ${String(value)}`)
+        .join("\n");
+      sink.push(warning(message, detail || undefined));
+    },
+    child: (fields) => warningsAlsoTo(logger.child(fields), sink),
+  };
 }
 
 function defaultsOf<P>(resource: ResourceType<P>) {

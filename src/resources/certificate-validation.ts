@@ -4,7 +4,7 @@
 import { isIP } from "node:net";
 import { privateKeyProblem } from "../acme/keys.js";
 import type { DnsChallengeProblem } from "../dns/index.js";
-import { error, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
+import { error, warning, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
 import { isUnknown, type TfObject } from "../plugin/values.js";
 import { blocksOf, checkOneOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
 import { KEY_TYPES, REVOCATION_REASONS } from "./certificate-schema.js";
@@ -32,7 +32,7 @@ export function dnsProblemDiagnostic(problem: DnsChallengeProblem): Diagnostic {
   if (problem.block === undefined) path = ["recursive_nameservers"];
   else if (problem.setting === undefined) path = ["dns_challenge", problem.block, "provider"];
   else path = ["dns_challenge", problem.block, "config", { key: problem.setting }];
-  return error(problem.summary, problem.detail, path);
+  return (problem.severity === "warning" ? warning : error)(problem.summary, problem.detail, path);
 }
 
 function namesProblems(config: TfObject): Diagnostic[] {

@@ -55,8 +55,6 @@ export const dnsRegistrationResource: ResourceType<AcmeProviderData> = {
   async create(planned, { signal, logger }) {
     const serverUrl = stringOf(planned, "server_url")!;
     const allowfrom = stringListOf(planned, "allowfrom");
-    const warn = checkApiBase(serverUrl).warning;
-    if (warn) logger.warn(`acme_dns_registration: server_url: ${warn}`);
     const account = await registerAccount({ apiBase: serverUrl, setting: "server_url", timeoutSeconds: REQUEST_TIMEOUT_SECONDS }, allowfrom, signal);
     logger.info("acme-dns account registered", { fulldomain: account.fulldomain });
     const domain = stringOf(planned, "domain");

@@ -106,6 +106,14 @@ describe("addresses", () => {
     expect(checkApiBase("http://auth.example.com").warning).toMatch(/plain http.*unencrypted/);
   });
 
+  it("reports plain http to another host as a warning at validate time, which does not block apply", async () => {
+    const config = { ACME_DNS_API_BASE: "http://auth.example.com", ACME_DNS_STORAGE_JSON: JSON.stringify({ "example.com": entry }) };
+    const problems = await validate(config);
+    expect(problems).toEqual([expect.objectContaining({ setting: "ACME_DNS_API_BASE", severity: "warning" })]);
+    expect(problemMessage(problems[0]!)).toMatch(/plain http.*unencrypted/);
+    expect((await resolveDnsChallenge({ provider: "acme-dns", config }, {})).ok).toBe(true);
+  });
+
   it("reads an allowlist of CIDR networks separated by commas", () => {
     expect(parseAllowlist(" 10.0.0.0/8, 2001:db8::/32,[::1]/128 ,")).toEqual({ networks: ["10.0.0.0/8", "2001:db8::/32", "[::1]/128"], problems: [] });
     expect(parseAllowlist("10.0.0.1").problems).toEqual(['"10.0.0.1" is not a network in CIDR notation, like 10.244.0.0/16 or 2001:db8::/32']);

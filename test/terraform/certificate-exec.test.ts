@@ -232,6 +232,8 @@ describe("EXEC_PATH_FILE, and the timeout command", () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/dns-update\.sh timeout/);
     expect(warnings[0]).toMatch(/soon, I promise/);
+    // Shown to the user as a Terraform warning too, not only in the provider's log.
+    expect(apply.stdout).toMatch(/Warning: exec: "[^"]*dns-update\.sh timeout" gave no/);
   });
 });
 

@@ -22,8 +22,9 @@ export async function checkAcmeDnsSettings(settings: SettingsToCheck): Promise<S
   const problems: SettingProblem[] = [];
 
   const apiBase = settings.known.get(API_BASE);
-  const apiBaseError = apiBase === undefined ? undefined : checkApiBase(apiBase).error;
-  if (apiBaseError) problems.push(problem(API_BASE, "not an acme-dns API base URL", apiBaseError));
+  const apiBaseCheck = apiBase === undefined ? {} : checkApiBase(apiBase);
+  if (apiBaseCheck.error) problems.push(problem(API_BASE, "not an acme-dns API base URL", apiBaseCheck.error));
+  if (apiBaseCheck.warning) problems.push({ ...problem(API_BASE, "plain http", apiBaseCheck.warning), severity: "warning" });
 
   const allowlist = settings.known.get(ALLOWLIST);
   if (allowlist !== undefined) {

@@ -1,7 +1,7 @@
 // The acme-dns provider, described once: its settings, its documentation and its factory.
 
 import type { DnsProviderDescription } from "../description.js";
-import { checkApiBase, parseAllowlist } from "./addresses.js";
+import { parseAllowlist } from "./addresses.js";
 import { ALLOWLIST, API_BASE, checkAcmeDnsSettings, STORAGE_JSON, STORAGE_PATH } from "./checks.js";
 import { AcmeDnsProvider, DEFAULT_HTTP_TIMEOUT_SECONDS, DEFAULT_POLLING_INTERVAL_SECONDS, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from "./provider.js";
 import { FileStorage, InlineStorage } from "./storage.js";
@@ -214,7 +214,7 @@ username are never part of an error or a log line.
 
 Redirects are not followed, since they would carry the credentials elsewhere: the error gives
 the URL to use. A plain \`http://\` \`${API_BASE}\` to a host other than this machine is
-accepted with a warning in the provider's log, as the password would travel unencrypted.
+accepted with a warning that Terraform shows at plan, as the password would travel unencrypted.
 `;
 
 const differences = `
@@ -316,9 +316,8 @@ config = {
   validate: checkAcmeDnsSettings,
   create: (settings, { logger, resolvers }) => {
     const providerLogger = logger.child({ dns_provider: "acme-dns" });
+    // Plain http to another host was already reported as a warning at validate time.
     const apiBase = settings.requiredText(API_BASE);
-    const warning = checkApiBase(apiBase).warning;
-    if (warning) providerLogger.warn(`acme-dns: ${API_BASE}: ${warning}`);
     const path = settings.text(STORAGE_PATH);
     return new AcmeDnsProvider(
       {
