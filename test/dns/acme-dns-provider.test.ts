@@ -322,11 +322,6 @@ describe("what the server answers", () => {
       expect(Date.now() - started).toBeLessThan(5000);
     });
   });
-
-  it("warns in the log about plain http to another host", async () => {
-    await provider({ ACME_DNS_API_BASE: "http://192.0.2.1:8080", ACME_DNS_STORAGE_JSON: "{}" });
-    expect(log.lines()).toContainEqual(expect.objectContaining({ "@level": "warn", "@message": expect.stringMatching(/ACME_DNS_API_BASE: http:\/\/192\.0\.2\.1:8080 is plain http to another host/) }));
-  });
 });
 
 async function closedPort(): Promise<number> {
