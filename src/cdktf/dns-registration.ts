@@ -16,22 +16,23 @@ export interface AcmeDnsRegistrationConfig extends TerraformMetaArguments {
   readonly domain?: string;
 }
 
+const ARGUMENTS = {
+  serverUrl: { name: "server_url", kind: "string", required: true },
+  allowfrom: { name: "allowfrom", kind: "stringList" },
+  domain: { name: "domain", kind: "string" },
+} satisfies ElementSpec["arguments"];
+
 export class AcmeDnsRegistration extends TerraformResource {
   static readonly tfResourceType = "acme_dns_registration";
   static readonly spec: ElementSpec = {
     typeName: "acme_dns_registration",
     kind: "resource",
-    arguments: {
-      serverUrl: { name: "server_url", kind: "string", required: true },
-      allowfrom: { name: "allowfrom", kind: "stringList" },
-      domain: { name: "domain", kind: "string" },
-    },
+    arguments: ARGUMENTS,
     blocks: {},
+    // Every argument can be read back, plus what only the provider computes.
     attributes: {
+      ...ARGUMENTS,
       id: { name: "id", kind: "string" },
-      serverUrl: { name: "server_url", kind: "string" },
-      allowfrom: { name: "allowfrom", kind: "stringList" },
-      domain: { name: "domain", kind: "string" },
       username: { name: "username", kind: "string" },
       password: { name: "password", kind: "string" },
       fulldomain: { name: "fulldomain", kind: "string" },

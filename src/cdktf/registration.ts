@@ -30,18 +30,20 @@ export interface RegistrationConfig extends TerraformMetaArguments {
   readonly externalAccountBinding?: RegistrationExternalAccountBinding | IResolvable;
 }
 
+const ARGUMENTS = {
+  accountKeyPem: { name: "account_key_pem", kind: "string" },
+  accountKeyAlgorithm: { name: "account_key_algorithm", kind: "string" },
+  accountKeyEcdsaCurve: { name: "account_key_ecdsa_curve", kind: "string" },
+  accountKeyRsaBits: { name: "account_key_rsa_bits", kind: "number" },
+  emailAddress: { name: "email_address", kind: "string" },
+} satisfies ElementSpec["arguments"];
+
 export class Registration extends TerraformResource {
   static readonly tfResourceType = "acme_registration";
   static readonly spec: ElementSpec = {
     typeName: "acme_registration",
     kind: "resource",
-    arguments: {
-      accountKeyPem: { name: "account_key_pem", kind: "string" },
-      accountKeyAlgorithm: { name: "account_key_algorithm", kind: "string" },
-      accountKeyEcdsaCurve: { name: "account_key_ecdsa_curve", kind: "string" },
-      accountKeyRsaBits: { name: "account_key_rsa_bits", kind: "number" },
-      emailAddress: { name: "email_address", kind: "string" },
-    },
+    arguments: ARGUMENTS,
     blocks: {
       externalAccountBinding: {
         name: "external_account_binding",
@@ -52,13 +54,10 @@ export class Registration extends TerraformResource {
         },
       },
     },
+    // Every argument can be read back, plus what only the provider computes.
     attributes: {
+      ...ARGUMENTS,
       id: { name: "id", kind: "string" },
-      accountKeyPem: { name: "account_key_pem", kind: "string" },
-      accountKeyAlgorithm: { name: "account_key_algorithm", kind: "string" },
-      accountKeyEcdsaCurve: { name: "account_key_ecdsa_curve", kind: "string" },
-      accountKeyRsaBits: { name: "account_key_rsa_bits", kind: "number" },
-      emailAddress: { name: "email_address", kind: "string" },
       registrationUrl: { name: "registration_url", kind: "string" },
     },
   };
