@@ -21,6 +21,7 @@ export async function validateCertificateConfig(config: TfObject, env: Readonly<
     ...numbersProblems(config),
     ...(await pemProblems(config)),
     ...nameserverProblems(config),
+    ...renewalInfoWarnings(config),
     ...(await dnsChallengeProblems(config, env)),
   ];
   return diagnostics;
@@ -101,6 +102,18 @@ async function pemProblems(config: TfObject): Promise<Diagnostic[]> {
     }
   }
   return diagnostics;
+}
+
+/** Accepted so that the reference's HCL validates, but not acted upon yet: say so. */
+function renewalInfoWarnings(config: TfObject): Diagnostic[] {
+  if (config.use_renewal_info !== true) return [];
+  return [
+    warning(
+      "use_renewal_info is not supported yet",
+      "This provider does not query ACME Renewal Information (ARI) yet: renewal is decided by min_days_remaining alone.",
+      ["use_renewal_info"],
+    ),
+  ];
 }
 
 function nameserverProblems(config: TfObject): Diagnostic[] {

@@ -58,6 +58,7 @@ describe("terraform validate", () => {
         certificate("typo", name("typo"), execChallenge(nsupdateConfig({ EXEC_PATHS: dnsUpdateScript }))) +
         certificate("bad_settings", name("bad_settings"), execChallenge(nsupdateConfig({ EXEC_MODE: "raw", EXEC_PROPAGATION_TIMEOUT: "3s" }))) +
         certificate("no_names", "", execChallenge()) +
+        certificate("renewal_info", `${name("renewal_info")}\n  use_renewal_info = true`, execChallenge()) +
         certificate("bad_csr", `  certificate_request_pem = "-----BEGIN CERTIFICATE REQUEST-----\\nnot a CSR\\n-----END CERTIFICATE REQUEST-----\\n"`) +
         `resource "acme_certificate" "bad_resolver" {
   account_key_pem       = acme_registration.account.account_key_pem
@@ -113,6 +114,10 @@ ${execChallenge()}}
     expect(diagnosticsOf(result, "bad_key_type")).toMatch(wrapped('key_type must be one of "P256", "P384", "2048", "4096", "8192"; got "1024"'));
   });
 
+  test("use_renewal_info: a warning that ARI is not acted upon yet", () => {
+    expect(diagnosticsOf(result, "renewal_info")).toMatch(/Warning: use_renewal_info is not supported yet/);
+  });
+
   test("no dns_challenge block", () => {
     expect(diagnosticsOf(result, "no_challenge")).toMatch(wrapped("No dns_challenge block"));
   });
@@ -138,7 +143,7 @@ ${execChallenge()}}
       new Set([
         "missing_path", "absent_program", "not_executable", "unknown_program", "unreadable_file", "unknown_provider", "double_dot",
         "trailing_dot", "ip_address", "csr_and_names", "bad_key_type", "no_challenge", "typo", "bad_settings", "no_names",
-        "bad_csr", "bad_resolver",
+        "bad_csr", "bad_resolver", "renewal_info",
       ]),
     );
   });
