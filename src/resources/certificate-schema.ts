@@ -71,9 +71,9 @@ export const certificateSchema: Schema = {
       disable_complete_propagation: { type: "bool", optional: true, computed: true, description: "Skip the check that every authoritative nameserver has the record (default false)." },
       pre_check_delay: { type: "number", optional: true, computed: true, description: "Seconds to wait before the first propagation check (default 0)." },
       propagation_wait: { type: "number", optional: true, computed: true, description: "Seconds to wait instead of checking propagation (default 0: check)." },
-      use_renewal_info: { type: "bool", optional: true, computed: true, description: "Use ACME Renewal Information (ARI) to decide renewal (default false)." },
-      renewal_info_ignore_retry_after: { type: "bool", optional: true, computed: true, description: "Ignore the CA's Retry-After on renewal information (default false)." },
-      renewal_info_max_sleep: { type: "number", optional: true, computed: true, description: "Seconds to wait at most for a renewal window that starts soon (default 0)." },
+      use_renewal_info: { type: "bool", optional: true, computed: true, description: "Accepted for compatibility with the reference provider; ACME Renewal Information (ARI) is not used yet, and setting it true gives a warning (default false)." },
+      renewal_info_ignore_retry_after: { type: "bool", optional: true, computed: true, description: "Accepted for compatibility; no effect until ARI is supported (default false)." },
+      renewal_info_max_sleep: { type: "number", optional: true, computed: true, description: "Accepted for compatibility; no effect until ARI is supported (default 0)." },
 
       certificate_url: { type: "string", computed: true, description: "The certificate's URL on the ACME server." },
       certificate_domain: { type: "string", computed: true, description: "The certificate's common name." },
