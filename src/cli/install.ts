@@ -34,7 +34,7 @@ export function installProvider(pluginDirectory = defaultPluginDirectory()): Ins
   const directory = join(pluginDirectory, PROVIDER_SOURCE, version, terraformPlatform());
   mkdirSync(directory, { recursive: true });
   const executable = join(directory, `terraform-provider-acme_v${version}`);
-  const entry = join(PACKAGE_ROOT, "dist", "cli", "provider.js");
+  const entry = join(PACKAGE_ROOT, "dist", "bundle", "provider.js");
   // The node that ran the install, so Terraform finds it even without node on its PATH;
   // `exec` so Terraform's signals reach node itself.
   writeFileSync(executable, `#!/bin/sh\nexec "\${ACME_TF_NODE:-${process.execPath}}" "${entry}" "$@"\n`);

@@ -1,7 +1,7 @@
 // Serving a provider the way go-plugin clients (Terraform, OpenTofu) expect: handshake
 // from the environment, gRPC over a unix socket with AutoMTLS, the side services, and a
 // process that goes away promptly when told to or when Terraform does.
-import type * as grpcTypes from "@grpc/grpc-js";
+import * as grpc from "@grpc/grpc-js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +36,6 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.exit(1);
   }
   const { logger } = options;
-  const grpc = await import("@grpc/grpc-js");
   const socketDirectory = mkdtempSync(join(handshake.socketDirectory ?? tmpdir(), "acme-tf-plugin-"));
   const exit = (code: number) => {
     rmSync(socketDirectory, { recursive: true, force: true });
@@ -57,7 +56,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     setTimeout(() => exit(0), SHUTDOWN_GRACE_MS);
   });
 
-  const { credentials, certificateDer } = serverCredentials(grpc, handshake);
+  const { credentials, certificateDer } = serverCredentials(handshake);
   const socketPath = join(socketDirectory, "plugin.sock");
   await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())));
 
@@ -68,7 +67,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   provider().catch(() => undefined);
 }
 
-function serverCredentials(grpc: typeof grpcTypes, handshake: HandshakeRequest) {
+function serverCredentials(handshake: HandshakeRequest) {
   if (!handshake.clientCertificatePem) return { credentials: grpc.ServerCredentials.createInsecure(), certificateDer: undefined };
   const certificate = createServerCertificate();
   const credentials = grpc.ServerCredentials.createSsl(
@@ -79,7 +78,7 @@ function serverCredentials(grpc: typeof grpcTypes, handshake: HandshakeRequest) 
   return { credentials, certificateDer: certificate.certificateDer };
 }
 
-function addSideServices(server: grpcTypes.Server, root: ReturnType<typeof loadProtos>, onShutdown: () => void) {
+function addSideServices(server: grpc.Server, root: ReturnType<typeof loadProtos>, onShutdown: () => void) {
   const SERVING = 1;
   // go-plugin opens these streams on connect; this provider neither brokers connections
   // nor forwards stdio, so they stay open and silent until shutdown ends them.
@@ -89,23 +88,23 @@ function addSideServices(server: grpcTypes.Server, root: ReturnType<typeof loadP
     call.on("cancelled", () => openStreams.delete(call));
   };
   server.addService(serviceDefinition(root, "grpc.health.v1.Health"), {
-    Check: (_call: unknown, callback: grpcTypes.sendUnaryData<object>) => callback(null, { status: SERVING }),
+    Check: (_call: unknown, callback: grpc.sendUnaryData<object>) => callback(null, { status: SERVING }),
   });
   server.addService(serviceDefinition(root, "plugin.GRPCController"), {
-    Shutdown: (_call: unknown, callback: grpcTypes.sendUnaryData<object>) => {
+    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});
       for (const stream of openStreams) stream.end();
       onShutdown();
     },
   });
   server.addService(serviceDefinition(root, "plugin.GRPCBroker"), {
-    StartStream: (call: grpcTypes.ServerDuplexStream<object, object>) => {
+    StartStream: (call: grpc.ServerDuplexStream<object, object>) => {
       keepOpen(call);
       call.on("data", () => undefined);
     },
   });
   server.addService(serviceDefinition(root, "plugin.GRPCStdio"), {
-    StreamStdio: (call: grpcTypes.ServerWritableStream<object, object>) => keepOpen(call),
+    StreamStdio: (call: grpc.ServerWritableStream<object, object>) => keepOpen(call),
   });
 }
 

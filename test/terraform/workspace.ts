@@ -21,7 +21,7 @@ const QUIET_COMMANDS = new Set(["output", "show", "state"]);
 /** Install the built provider (dist/) once per test process into a private mirror. */
 function installedPlugins(): string {
   if (!pluginDirectory) {
-    if (!existsSync(new URL("../../dist/cli/provider.js", import.meta.url))) {
+    if (!existsSync(new URL("../../dist/bundle/provider.js", import.meta.url))) {
       throw new Error("dist/ is missing: run `npm run build` before the terraform tests");
     }
     pluginDirectory = mkdtempSync(join(tmpdir(), "acme-tf-plugins-"));
