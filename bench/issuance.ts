@@ -12,7 +12,7 @@
 // uses names of its own, so no client ever finds an authorization already valid.
 // Terraform runs a copy of dist/ taken at the start, so a rebuild meanwhile changes nothing.
 import { execa } from "execa";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -207,7 +207,14 @@ class ProviderSnapshot {
     copyFileSync(join(REPO_ROOT, "package.json"), join(dir, "package.json"));
     symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));
     const plugins = join(dir, "plugins");
-    execFileSync(process.execPath, [join(dir, "dist", "cli", "acme-tf.js"), "install", "--dir", plugins], { stdio: "ignore" });
+    const installed = execFileSync(process.execPath, [join(dir, "dist", "cli", "acme-tf.js"), "install", "--dir", plugins], { encoding: "utf8" });
+    const executable = /Installed acme provider \S+ as (\S+)/.exec(installed)?.[1];
+    // Run by hand, the provider says it is a plugin and exits 1: anything else is a broken build.
+    const probe = executable ? spawnSync(executable, [], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 }) : undefined;
+    if (!probe || !/plugin/i.test(`${probe.stdout}${probe.stderr}`)) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`the built provider does not start (${executable ?? "not installed"}): run \`npm run build\`\n${probe?.stderr ?? installed}`);
+    }
     const cliConfig = join(dir, "terraformrc");
     writeFileSync(
       cliConfig,
@@ -416,7 +423,7 @@ function step(text: string): void {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  if (!existsSync(new URL("../dist/cli/provider.js", import.meta.url))) {
+  if (!existsSync(new URL("../dist/cli/acme-tf.js", import.meta.url))) {
     process.stdout.write("dist/ is missing: run `npm run build` first.\n");
     return;
   }
