@@ -23,4 +23,8 @@ export default async function globalSetup(): Promise<void> {
   const file = path.join(lab.dir, "lab.json");
   await fs.writeFile(file, JSON.stringify(lab, null, 2)); // stop() is a function: not serialized
   process.env.ACME_TF_LAB = file;
+  // The provider, installed once for every terraform test of the run, removed with the lab.
+  const { installProvider } = (await tsImport("../../src/cli/install.ts", import.meta.url)) as typeof import("../../src/cli/install.js");
+  process.env.ACME_TF_PLUGIN_MIRROR = path.join(lab.dir, "plugins");
+  installProvider(process.env.ACME_TF_PLUGIN_MIRROR);
 }

@@ -18,14 +18,20 @@ let pluginDirectory: string | undefined;
 /** Commands whose output is data for the caller, not something to show a person. */
 const QUIET_COMMANDS = new Set(["output", "show", "state"]);
 
-/** Install the built provider (dist/) once per test process into a private mirror. */
+/**
+ * The filesystem mirror holding the built provider: the test run's (made by jest's global
+ * setup), else one installed now for this process (demo, benchmarks) and removed at exit.
+ */
 function installedPlugins(): string {
+  if (process.env.ACME_TF_PLUGIN_MIRROR) return process.env.ACME_TF_PLUGIN_MIRROR;
   if (!pluginDirectory) {
     if (!existsSync(new URL("../../dist/bundle/provider.js", import.meta.url))) {
       throw new Error("dist/ is missing: run `npm run build` before the terraform tests");
     }
-    pluginDirectory = mkdtempSync(join(tmpdir(), "acme-tf-plugins-"));
-    installProvider(pluginDirectory);
+    const directory = mkdtempSync(join(tmpdir(), "acme-tf-plugins-"));
+    process.once("exit", () => rmSync(directory, { recursive: true, force: true }));
+    installProvider(directory);
+    pluginDirectory = directory;
   }
   return pluginDirectory;
 }
