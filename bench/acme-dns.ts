@@ -34,6 +34,7 @@ import { jsonLineLogger, type Logger } from "../src/log/logger.js";
 import { startAcmeDnsServer, type AcmeDnsServer, type Credentials } from "../test/acme-dns-server/server.js";
 import { nsupdate, startLab, type RunningLab } from "../test/lab/lab.js";
 import { TerraformWorkspace } from "../test/terraform/workspace.js";
+import { median, positiveIntegerFlag, Series } from "./measure.js";
 
 const EXEC_PROGRAM = new URL("../examples/exec/nsupdate.sh", import.meta.url).pathname;
 const EXAMPLE = new URL("../examples/acme-dns/", import.meta.url).pathname;
@@ -41,42 +42,6 @@ const POLLING_INTERVAL_S = "1";
 /** DNS questions of one acme-dns issuance besides Pebble's: CNAME check, CNAME follow, SOA x2, NS, A, TXT; + Pebble's TXT. */
 const DNS_QUERIES = 8;
 const UPDATES = 2;
-
-function parseArgs(argv: string[]): { runs: number } {
-  const at = argv.indexOf("--runs");
-  const runs = at >= 0 ? Number(argv[at + 1]) : 5;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs wants a positive integer, got ${argv[at + 1]}`);
-  return { runs };
-}
-
-class Series {
-  readonly times: number[] = [];
-  readonly failures: string[] = [];
-  constructor(readonly label: string) {}
-
-  async time(run: () => Promise<void>): Promise<void> {
-    const started = performance.now();
-    try {
-      await run();
-      this.times.push(performance.now() - started);
-    } catch (cause) {
-      const message = cause instanceof Error ? cause.message : String(cause);
-      this.failures.push(message);
-      process.stdout.write(`    ${this.label}: run failed: ${message.trim().split("\n").slice(-6).join("\n      ")}\n`);
-    }
-  }
-
-  get median(): number | undefined {
-    return median(this.times);
-  }
-}
-
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 const seconds = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000).toFixed(3));
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -231,7 +196,7 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { runs } = parseArgs(process.argv.slice(2));
+  const runs = positiveIntegerFlag(process.argv.slice(2), "--runs", 5);
   if (!existsSync(new URL("../dist/cli/provider.js", import.meta.url))) {
     process.stdout.write("dist/ is missing: run `npm run build` first.\n");
     return;

@@ -25,6 +25,7 @@ import { silentLogger } from "../src/log/logger.js";
 import { startLab, type RunningLab } from "../test/lab/lab.js";
 import { PROVIDER_SOURCE } from "../src/cli/install.js";
 import { providerBlock, TerraformWorkspace } from "../test/terraform/workspace.js";
+import { positiveIntegerFlag, Series } from "./measure.js";
 
 const GOALS = { engine: 0.2, apply: 0.5, wildcard: 0.1 };
 const REPO_ROOT = new URL("..", import.meta.url).pathname;
@@ -43,56 +44,16 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const count = (flag: string, fallback: number) => {
-    const at = argv.indexOf(flag);
-    if (at < 0) return fallback;
-    const value = Number(argv[at + 1]);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} wants a positive integer, got ${argv[at + 1]}`);
-    return value;
+  const runs = positiveIntegerFlag(argv, "--runs", 5);
+  return {
+    runs,
+    wildcardLegoRuns: positiveIntegerFlag(argv, "--wildcard-lego-runs", 1),
+    manyRuns: positiveIntegerFlag(argv, "--many-runs", Math.min(runs, 2)),
   };
-  const runs = count("--runs", 5);
-  return { runs, wildcardLegoRuns: count("--wildcard-lego-runs", 1), manyRuns: count("--many-runs", Math.min(runs, 2)) };
 }
 
 // ---------------------------------------------------------------------------------------
 // Measurements
-
-/** Wall times in ms of the successful runs, and what failed. */
-class Series {
-  readonly times: number[] = [];
-  readonly failures: string[] = [];
-  constructor(readonly label: string) {}
-
-  async time(run: () => Promise<void>): Promise<void> {
-    const started = performance.now();
-    try {
-      await run();
-      this.times.push(performance.now() - started);
-    } catch (cause) {
-      const message = cause instanceof Error ? cause.message : String(cause);
-      this.failures.push(message);
-      process.stdout.write(`    ${this.label}: run failed: ${gist(message)}\n`);
-    }
-  }
-
-  get min(): number | undefined {
-    return this.times.length === 0 ? undefined : Math.min(...this.times);
-  }
-
-  get median(): number | undefined {
-    if (this.times.length === 0) return undefined;
-    const sorted = [...this.times].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  }
-}
-
-/** The lines of a failure that say what went wrong (terraform's "Error:" lines), else its end. */
-function gist(text: string): string {
-  const lines = text.trim().split("\n");
-  const errors = lines.filter((line) => /\berror\b/i.test(line)).slice(0, 4);
-  return (errors.length > 0 ? errors : lines.slice(-6)).map((line) => line.trim()).join("\n      ");
-}
 
 function uniqueName(prefix: string, lab: RunningLab): string {
   return `${prefix}-${randomBytes(4).toString("hex")}.${lab.zone}`;

@@ -11,16 +11,14 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { BUILT_ENTRY, killAllProviders, ProviderProcess, REPO_ROOT, type StartOptions } from "../test/harness/provider-process.js";
+import { positiveIntegerFlag } from "./measure.js";
 
 const GOALS = { startupMs: 150, rssMb: 120, shutdownMs: 100 };
 /** Time left to the provider after the handshake, so its post-handshake loading counts in the peak. */
 const IDLE_MS = 500;
 
 function parseArgs(argv: string[]) {
-  const runsAt = argv.indexOf("--runs");
-  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 20;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs wants a positive integer, got ${argv[runsAt + 1]}`);
-  return { runs, breakdown: !argv.includes("--no-breakdown") };
+  return { runs: positiveIntegerFlag(argv, "--runs", 20), breakdown: !argv.includes("--no-breakdown") };
 }
 
 function quantile(values: number[], q: number): number {

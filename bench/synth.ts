@@ -16,16 +16,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { App, TerraformStack } from "cdktf";
 import { AcmeProvider, Certificate, DnsChallenge, Registration } from "acme-tf/cdktf";
+import { median, positiveIntegerFlag } from "./measure.js";
 
 const PROGRAM = fileURLToPath(new URL("../examples/exec/nsupdate.sh", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
-
-function argument(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} wants a positive integer`);
-  return value;
-}
 
 function buildApp(certificates: number, options: { outdir?: string; skipValidation?: boolean } = {}): App {
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), skipValidation: options.skipValidation ?? false });
@@ -50,22 +44,17 @@ function time(run: () => void): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 function main(): void {
-  const certificates = argument("--certificates", 100);
+  const certificates = positiveIntegerFlag(process.argv, "--certificates", 100);
   if (process.env.ACME_TF_BENCH_APP) {
     // Run by `cdktf synth` as the app.
     buildApp(certificates).synth();
     return;
   }
-  const runs = argument("--runs", 3);
+  const runs = positiveIntegerFlag(process.argv, "--runs", 3);
   const scratch = mkdtempSync(join(tmpdir(), "acme-tf-bench-synth-"));
   try {
-    const line = (label: string, ms: number) => process.stdout.write(`${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms\n`);
+    const line = (label: string, ms: number | undefined) => process.stdout.write(`${label.padEnd(58)} ${(ms ?? NaN).toFixed(0).padStart(6)} ms\n`);
     process.stdout.write(`stack of ${certificates} certificates (+ provider, registration), ${runs} runs each, median\n`);
 
     const first: number[] = [];

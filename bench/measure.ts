@@ -1,0 +1,52 @@
+// What every benchmark here needs: a --runs style flag, medians, and a series of timed
+// runs that records failures instead of stopping the report.
+
+/** The value of `--flag N` (a positive integer), or the fallback when the flag is absent. */
+export function positiveIntegerFlag(argv: readonly string[], flag: string, fallback: number): number {
+  const at = argv.indexOf(flag);
+  if (at < 0) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} wants a positive integer, got ${argv[at + 1]}`);
+  return value;
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Wall times in ms of the successful runs, and what failed. */
+export class Series {
+  readonly times: number[] = [];
+  readonly failures: string[] = [];
+  constructor(readonly label: string) {}
+
+  async time(run: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await run();
+      this.times.push(performance.now() - started);
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      this.failures.push(message);
+      process.stdout.write(`    ${this.label}: run failed: ${gist(message)}\n`);
+    }
+  }
+
+  get min(): number | undefined {
+    return this.times.length === 0 ? undefined : Math.min(...this.times);
+  }
+
+  get median(): number | undefined {
+    return median(this.times);
+  }
+}
+
+/** The lines of a failure that say what went wrong (terraform's "Error:" lines), else its end. */
+export function gist(text: string): string {
+  const lines = text.trim().split("\n");
+  const errors = lines.filter((line) => /\berror\b/i.test(line)).slice(0, 4);
+  return (errors.length > 0 ? errors : lines.slice(-6)).map((line) => line.trim()).join("\n      ");
+}
