@@ -1,7 +1,7 @@
 // Reading typed values out of decoded Terraform objects, and checking the ones that are
 // literals at validate time. Unknown values (not yet known at plan) read as undefined.
 import { error, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
-import { DecimalNumber, isRecord, isUnknown, type TfObject, type TfValue } from "../plugin/values.js";
+import { DecimalNumber, isRecord, isUnknown, type TfObject } from "../plugin/values.js";
 
 /** A string argument: undefined when null or unknown. */
 export function stringOf(object: TfObject, name: string): string | undefined {
@@ -37,12 +37,6 @@ export function stringMapOf(object: TfObject, name: string): Record<string, stri
   if (!isRecord(value)) return undefined;
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, typeof item === "string" ? item : undefined]));
 }
-
-export function isKnownNull(value: TfValue | undefined): boolean {
-  return value === null || value === undefined;
-}
-
-export { isUnknown };
 
 /** An error for an argument whose literal value is one of a fixed set. */
 export function checkOneOf(object: TfObject, name: string, allowed: readonly (string | number)[], path: AttributePath = [name]): Diagnostic[] {
