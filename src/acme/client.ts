@@ -244,10 +244,6 @@ export class AcmeClient {
   }
 }
 
-export function createAcmeClient(options: AcmeClientOptions): AcmeClient {
-  return new AcmeClient(options);
-}
-
 function parseBody(response: HttpResponse): unknown {
   const type = String(response.headers["content-type"] ?? "");
   const text = response.body.toString("utf8");

@@ -20,10 +20,6 @@ export function warning(summary: string, detail?: string, path?: AttributePath):
   return { severity: "warning", summary, ...(detail ? { detail } : {}), ...(path ? { path } : {}) };
 }
 
-export function hasErrors(diagnostics: Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === "error");
-}
-
 /**
  * An error carrying diagnostics through code that throws; the protocol layer turns it
  * into the diagnostics themselves rather than a generic failure.
