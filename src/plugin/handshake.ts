@@ -24,21 +24,30 @@ load any plugins automatically (terraform init, terraform apply).
 export function readHandshake(env: NodeJS.ProcessEnv): HandshakeRequest {
   if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) throw new HandshakeError(RUN_BY_HAND_MESSAGE);
   return {
-    protocol: negotiateProtocol(env.PLUGIN_PROTOCOL_VERSIONS),
+    protocol: negotiateProtocol(env.PLUGIN_PROTOCOL_VERSIONS, env.ACME_TF_PLUGIN_PROTOCOL),
     ...(env.PLUGIN_CLIENT_CERT ? { clientCertificatePem: env.PLUGIN_CLIENT_CERT } : {}),
     ...(env.PLUGIN_UNIX_SOCKET_DIR ? { socketDirectory: env.PLUGIN_UNIX_SOCKET_DIR } : {}),
   };
 }
 
-/** The highest protocol both sides speak; the client's list order carries no meaning. */
-export function negotiateProtocol(offered: string | undefined): ProtocolVersion {
+/**
+ * The highest protocol both sides speak; the client's list order carries no meaning.
+ * `pinned` (ACME_TF_PLUGIN_PROTOCOL) restricts this side to one version: Terraform >= 1.0
+ * offers both and would otherwise always get 6, so this is how protocol 5 is exercised
+ * (or worked around) with a current Terraform.
+ */
+export function negotiateProtocol(offered: string | undefined, pinned?: string): ProtocolVersion {
   // go-plugin clients older than protocol negotiation send nothing and speak 5.
   const versions = (offered ?? "5").split(",").map((v) => Number(v.trim()));
-  for (const version of SUPPORTED_PROTOCOLS) {
+  const served = pinned ? SUPPORTED_PROTOCOLS.filter((version) => String(version) === pinned.trim()) : SUPPORTED_PROTOCOLS;
+  if (served.length === 0) {
+    throw new HandshakeError(`ACME_TF_PLUGIN_PROTOCOL must be ${SUPPORTED_PROTOCOLS.join(" or ")}; got ${JSON.stringify(pinned)}.\n`);
+  }
+  for (const version of served) {
     if (versions.includes(version)) return version;
   }
   throw new HandshakeError(
-    `This provider speaks Terraform plugin protocol ${SUPPORTED_PROTOCOLS.join(" and ")}, ` +
+    `This provider speaks Terraform plugin protocol ${served.join(" and ")}${pinned ? " (ACME_TF_PLUGIN_PROTOCOL)" : ""}, ` +
       `but the client offered ${JSON.stringify(offered ?? "")}. Use Terraform 0.12 or later (or OpenTofu).\n`,
   );
 }

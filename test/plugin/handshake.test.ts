@@ -67,6 +67,13 @@ describe("protocol negotiation", () => {
     expect(negotiateProtocol(undefined)).toBe(5);
   });
 
+  test("ACME_TF_PLUGIN_PROTOCOL pins this side to one version", () => {
+    expect(negotiateProtocol("5,6", "5")).toBe(5);
+    expect(negotiateProtocol("5,6", "6")).toBe(6);
+    expect(() => negotiateProtocol("6", "5")).toThrow(/speaks Terraform plugin protocol 5 \(ACME_TF_PLUGIN_PROTOCOL\), but the client offered "6"/);
+    expect(() => negotiateProtocol("5,6", "7")).toThrow(/ACME_TF_PLUGIN_PROTOCOL must be 6 or 5; got "7"/);
+  });
+
   test.each(["7", "4", "", "abc"])("offered %j -> HandshakeError naming the versions", (offered) => {
     expect(() => negotiateProtocol(offered)).toThrow(HandshakeError);
     const message = (() => {
