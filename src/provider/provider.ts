@@ -80,15 +80,18 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
     if (request.proposedNewState === null || request.config === null) return { ...none, plannedState: null };
 
     const config = request.config;
-    const planned = applyDefaults(block, request.proposedNewState, config, defaultsOf(resource));
+    const defaults = defaultsOf(resource);
+    const planned = applyDefaults(block, request.proposedNewState, config, defaults);
+    // Defaulted arguments are known at plan time; every other computed value is apply's to decide.
+    const unknownOnCreate = () => markComputedUnknown(block, planned, config, new Set(Object.keys(defaults)));
     if (request.priorState === null) {
-      return { ...none, plannedState: markComputedUnknown(block, planned, config, new Set(Object.keys(defaultsOf(resource)))) };
+      return { ...none, plannedState: unknownOnCreate() };
     }
     const replacing = changedArguments(resource.replaceOnChange, request.priorState, planned);
     if (replacing.length > 0) {
       return {
         ...none,
-        plannedState: markComputedUnknown(block, planned, config, new Set(Object.keys(defaultsOf(resource)))),
+        plannedState: unknownOnCreate(),
         requiresReplace: replacing.map((name) => [name]),
       };
     }

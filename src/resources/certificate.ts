@@ -3,7 +3,7 @@
 // when names, key or CSR change, revoke on destroy.
 import type { Dns01Solver } from "../acme/solver.js";
 import { DiagnosticsError } from "../plugin/diagnostics.js";
-import { UNKNOWN, isUnknown, type TfObject } from "../plugin/values.js";
+import { UNKNOWN, isUnknown, valuesEqual, type TfObject } from "../plugin/values.js";
 import type { OperationContext, ResourceType } from "../provider/resource-type.js";
 import { blocksOf, boolOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
 import { certificateDefaults, certificateSchema, replacingArguments } from "./certificate-schema.js";
@@ -38,7 +38,7 @@ export const certificateResource: ResourceType<AcmeProviderData> = {
       context.logger.info("certificate renewal planned", { not_after: stringOf(prior, "certificate_not_after") });
       return { planned: withUnknown(planned, ISSUED_ATTRIBUTES) };
     }
-    if (!sameValue(prior.certificate_p12_password, planned.certificate_p12_password)) {
+    if (!valuesEqual(prior.certificate_p12_password ?? null, planned.certificate_p12_password ?? null)) {
       return { planned: withUnknown(planned, ["certificate_p12"]) };
     }
     return { planned };
@@ -175,9 +175,6 @@ function withUnknown(object: TfObject, names: readonly string[]): TfObject {
   return { ...object, ...Object.fromEntries(names.map((name) => [name, UNKNOWN])) };
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return (a ?? null) === (b ?? null);
-}
 
 /** `{ key: value }` when the value is defined, `{}` otherwise: for exactOptionalPropertyTypes-style spreads. */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
