@@ -5,7 +5,7 @@
 //   CERT_DOMAIN            the name to certify (default: example.com)
 //   NSUPDATE_SERVER        the DNS server taking RFC 2136 updates (default: 127.0.0.1)
 //   NSUPDATE_KEY_FILE      its TSIG key file (default: /etc/bind/tsig.key)
-//   RECURSIVE_NAMESERVERS  resolvers (host:port), comma-separated; empty: the system's
+//   RECURSIVE_NAMESERVERS  resolvers (IP or IP:port), comma-separated; empty: the system's
 //   STATE_DIR              where the local state files go (default: the directory of the synth)
 // With ACME_DNS_URL set, a second stack "acme-dns" registers an acme-dns account, creates
 // the domain's _acme-challenge CNAME with nsupdate and issues through acme-dns:

@@ -20,7 +20,7 @@ export interface ExecExampleSettings {
   nsupdateServer: string;
   /** The TSIG key file for `nsupdate -k`. */
   tsigKeyFile: string;
-  /** Resolvers (host:port) for the propagation checks; empty for the system's. */
+  /** Resolvers (IP or IP:port) for the propagation checks; empty for the system's. */
   recursiveNameservers: string[];
 }
 

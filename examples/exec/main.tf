@@ -31,7 +31,7 @@ variable "tsig_key_file" {
 }
 
 variable "recursive_nameservers" {
-  description = "Resolvers (host:port) for the propagation checks; empty for the system's."
+  description = "Resolvers (IP or IP:port) for the propagation checks; empty for the system's."
   type        = list(string)
   default     = []
 }
