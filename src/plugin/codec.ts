@@ -40,10 +40,22 @@ export function decodeBlock(block: Block, bytes: Uint8Array): TfObject | null {
   return value === null ? null : conformToBlock(block, value as TfObject);
 }
 
-/** Decode stored JSON state (UpgradeResourceState's raw_state) with the current schema. */
-export function decodeJsonState(block: Block, json: Uint8Array): TfObject {
+/** Stored state as plain JSON: what state upgraders read and write. */
+export type JsonState = { [name: string]: unknown };
+
+/**
+ * Parse stored JSON state (UpgradeResourceState's raw_state). Numbers a float64 cannot
+ * hold exactly stay decimal text (strings), so that no digit is lost.
+ */
+export function parseJsonState(json: Uint8Array): JsonState {
   const raw: unknown = JSON.parse(quoteInexactNumbers(Buffer.from(json).toString("utf8")));
-  return conformToBlock(block, fromWire(blockType(block), raw, []) as TfObject);
+  if (mapEntries(raw) === null) throw new WireFormatError("stored state is not a JSON object");
+  return raw as JsonState;
+}
+
+/** Read JSON state as a value of the current schema: missing attributes null, removed ones dropped. */
+export function decodeJsonState(block: Block, state: JsonState): TfObject {
+  return conformToBlock(block, fromWire(blockType(block), state, []) as TfObject);
 }
 
 // A JSON string (escapes included) or a JSON number: strings are matched first, so digits

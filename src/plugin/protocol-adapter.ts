@@ -1,7 +1,7 @@
 // Protocol 5 and 6 as thin adapters onto one ProviderServer: names of a few RPCs differ,
 // the messages used here do not. Values are decoded with the schema of their type.
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
-import { decodeBlock, decodeJsonState, encodeBlock } from "./codec.js";
+import { decodeBlock, encodeBlock, parseJsonState, type JsonState } from "./codec.js";
 import { DiagnosticsError, error, type AttributePath, type Diagnostic } from "./diagnostics.js";
 import type { Message } from "./grpc-definitions.js";
 import type { ProtocolVersion } from "./handshake.js";
@@ -76,7 +76,12 @@ export function providerService(version: ProtocolVersion, provider: () => Promis
       if (!req.raw_state?.json?.length) {
         throw new DiagnosticsError([error("Unsupported state format", "This provider reads only JSON state (Terraform 0.12 or later wrote it).")]);
       }
-      const raw = decodeJsonState(block, req.raw_state.json);
+      let raw: JsonState;
+      try {
+        raw = parseJsonState(req.raw_state.json);
+      } catch (cause) {
+        throw new DiagnosticsError([error("Unreadable state", `The stored state of this ${req.type_name} is not a JSON object (${(cause as Error).message}). Restore the state from a backup.`)]);
+      }
       const { state, diagnostics } = await (await provider()).upgradeResourceState(req.type_name, req.version, raw);
       return { upgraded_state: { msgpack: encodeBlock(block, state) }, ...diagnosticsOnly(diagnostics) };
     },

@@ -2,6 +2,7 @@
 // decoded values and neutral types. Protocol 5 and 6 are thin adapters onto this.
 import type { Diagnostic, AttributePath } from "./diagnostics.js";
 import type { Schema } from "./schema.js";
+import type { JsonState } from "./codec.js";
 import type { TfObject } from "./values.js";
 
 export interface ProviderSchemas {
@@ -65,7 +66,7 @@ export interface ProviderServer {
    * Turn stored state (JSON as written by schema `version`) into a value of the
    * current schema. Called for every resource on every run.
    */
-  upgradeResourceState(typeName: string, version: number, rawState: TfObject): Promise<{ state: TfObject; diagnostics: Diagnostic[] }>;
+  upgradeResourceState(typeName: string, version: number, rawState: JsonState): Promise<{ state: TfObject | null; diagnostics: Diagnostic[] }>;
   readResource(typeName: string, currentState: TfObject, privateData: Buffer): Promise<ReadResponse>;
   planResourceChange(request: PlanRequest): Promise<PlanResponse>;
   applyResourceChange(request: ApplyRequest): Promise<ApplyResponse>;

@@ -6,6 +6,7 @@ import type { ApplyRequest, ApplyResponse, PlanRequest, PlanResponse, ProviderSe
 import { isWhollyKnown, type TfObject } from "../plugin/values.js";
 import type { Logger } from "../log/logger.js";
 import { applyDefaults, changedArguments, markComputedUnknown } from "./planning.js";
+import { missingUpgraders, upgradeState, type JsonState } from "./state-versions.js";
 import type { DataSourceType, OperationContext, ProviderDefinition, ResourceType } from "./resource-type.js";
 
 const EMPTY = Buffer.alloc(0);
@@ -21,6 +22,10 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
     private readonly logger: Logger,
   ) {
     this.resources = new Map(definition.resources.map((r) => [r.name, r]));
+    for (const resource of definition.resources) {
+      const missing = missingUpgraders(resource.schema.version, resource.stateUpgraders ?? {});
+      if (missing.length) throw new Error(`${resource.name} is at schema version ${resource.schema.version} but has no state upgrader from version ${missing.join(", ")}`);
+    }
     this.dataSources = new Map(definition.dataSources.map((d) => [d.name, d]));
   }
 
@@ -50,18 +55,10 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
     });
   }
 
-  async upgradeResourceState(typeName: string, version: number, rawState: TfObject) {
-    const current = this.resource(typeName).schema.version;
-    if (version > current) {
-      const diagnostics = [
-        error(
-          "State written by a newer provider",
-          `This ${typeName} was stored by a provider with schema version ${version}; this one understands up to ${current}. Upgrade the acme provider.`,
-        ),
-      ];
-      return { state: rawState, diagnostics };
-    }
-    return { state: rawState, diagnostics: [] };
+  async upgradeResourceState(typeName: string, version: number, rawState: JsonState) {
+    const resource = this.resource(typeName);
+    const { schema, stateUpgraders = {} } = resource;
+    return upgradeState({ name: typeName, block: schema.block, version: schema.version, upgraders: stateUpgraders }, version, rawState);
   }
 
   async readResource(typeName: string, currentState: TfObject, privateData: Buffer): Promise<ReadResponse> {

@@ -5,6 +5,7 @@ import type { AttributePath, Diagnostic } from "../plugin/diagnostics.js";
 import type { Schema } from "../plugin/schema.js";
 import type { TfObject, TfValue } from "../plugin/values.js";
 import type { Logger } from "../log/logger.js";
+import type { StateUpgraders } from "./state-versions.js";
 
 /** What every operation gets: the configured provider, a logger, and cancellation. */
 export interface OperationContext<ProviderData> {
@@ -39,6 +40,12 @@ export interface ResourceType<ProviderData> {
   defaults?: Record<string, TfValue>;
   /** Top-level arguments whose change replaces the resource. */
   replaceOnChange: string[];
+  /**
+   * State versions: `schema.version` is the one new state is written at; stateUpgraders[v]
+   * turns state stored at version v into version v + 1, and one is needed for every v
+   * below the current version. UpgradeResourceState runs them in sequence.
+   */
+  stateUpgraders?: StateUpgraders;
   /**
    * Adjust an in-place update plan (e.g. renewal). Runs only when the resource exists and
    * is not being replaced; returns the planned state (mark values apply decides as unknown).

@@ -2,7 +2,7 @@
 // unknowns, numbers kept in their original form, nested blocks never nil, every
 // attribute present, NFC strings, and type errors reported as WireFormatError.
 import { decode, encode, ExtData } from "@msgpack/msgpack";
-import { conformToBlock, decodeBlock, decodeJsonState, decodeMsgpack, encodeBlock, WireFormatError } from "../../src/plugin/codec.js";
+import { conformToBlock, decodeBlock, decodeJsonState, decodeMsgpack, encodeBlock, parseJsonState, WireFormatError } from "../../src/plugin/codec.js";
 import type { Block } from "../../src/plugin/schema.js";
 import { DecimalNumber, UNKNOWN, type TfObject } from "../../src/plugin/values.js";
 
@@ -173,7 +173,7 @@ describe("JSON raw state (UpgradeResourceState)", () => {
   const json = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value)));
 
   test("attributes missing from stored state become null, blocks []", () => {
-    expect(decodeJsonState(block, json({ name: "x" }))).toEqual({
+    expect(decodeJsonState(block, parseJsonState(json({ name: "x" })))).toEqual({
       name: "x",
       count: null,
       enabled: null,
@@ -187,14 +187,14 @@ describe("JSON raw state (UpgradeResourceState)", () => {
   });
 
   test("stored values of every shape are read with the schema's types", () => {
-    const state = decodeJsonState(block, json({ count: 2, tags: { k: "v" }, rule: [{ id: "r" }], settings: { level: 1 } }));
+    const state = decodeJsonState(block, parseJsonState(json({ count: 2, tags: { k: "v" }, rule: [{ id: "r" }], settings: { level: 1 } })));
     expect(state).toMatchObject({ count: 2, tags: { k: "v" }, rule: [{ id: "r" }], settings: { level: 1 } });
   });
 
   // JSON.parse alone would turn 9007199254740993 into ...992, and the next plan would
   // show a spurious change.
   test("integers above 2^53 in stored JSON state are kept exact", () => {
-    const state = decodeJsonState(oneNumber, new Uint8Array(Buffer.from('{"n": 9007199254740993}')));
+    const state = decodeJsonState(oneNumber, parseJsonState(new Uint8Array(Buffer.from('{"n": 9007199254740993}'))));
     const n = state.n;
     expect(n instanceof DecimalNumber ? n.text : String(n)).toBe("9007199254740993");
   });
@@ -224,7 +224,7 @@ describe("wrong types raise WireFormatError", () => {
   });
 
   test("wrong types in JSON state raise it as well", () => {
-    expect(() => decodeJsonState(oneString, new Uint8Array(Buffer.from('{"a": [1]}')))).toThrow(WireFormatError);
+    expect(() => decodeJsonState(oneString, parseJsonState(new Uint8Array(Buffer.from('{"a": [1]}'))))).toThrow(WireFormatError);
   });
 
   // Accepting it would echo "abc" back to Terraform, which would then fail far from the
