@@ -8,7 +8,7 @@ import { requireAccountUrl } from "./accounts.js";
 import { deactivateAuthorizations, pendingAuthorizations, solveAuthorizations } from "./authorizations.js";
 import { certificateDerToPem, parseCertificate, splitPemChain } from "./certificate-info.js";
 import { choosePreferredChain, type OfferedChain } from "./chains.js";
-import { AcmeClient } from "./client.js";
+import { AcmeClient, type AcmeResponse } from "./client.js";
 import { checkNames, createCsr, readCsr } from "./csr.js";
 import { AcmeError, formatProblem, isProblem } from "./errors.js";
 import { generateCertificateKey, parsePrivateKeyPem, type CertificateKeyType, type ParsedPrivateKey } from "./keys.js";
@@ -36,6 +36,11 @@ export interface IssueCertificateOptions {
   profile?: string;
   /** Asks for notAfter = now + days in the order; sent only when set. */
   validityDays?: number;
+  /**
+   * The RFC 9773 identifier of the certificate this one renews: sent as the order's
+   * `replaces` when the CA offers ARI, so it can link the two and spare rate limits.
+   */
+  replaces?: string;
   /** How long to wait for the order to become valid after finalize (default 30 s). */
   certTimeoutSeconds?: number;
   /** How long the CA may take to validate one round of challenges (default 180 s). */
@@ -201,7 +206,21 @@ async function newOrder(client: AcmeClient, names: string[], options: IssueCerti
     payload.profile = options.profile;
   }
   const what = `ordering a certificate for ${names.join(", ")}`;
-  const response = await client.post(directory.newOrder, payload, { signal, what });
+  if (options.replaces !== undefined && directory.renewalInfo) {
+    try {
+      const response = await client.post(directory.newOrder, { ...payload, replaces: options.replaces }, { signal, what });
+      return orderFrom(response, what);
+    } catch (error) {
+      // RFC 9773 section 5: a CA may refuse `replaces` (already replaced, unknown to it);
+      // the renewal itself must still happen, as an order that replaces nothing.
+      if (!(error instanceof AcmeError && isProblem(error.problem, "alreadyReplaced"))) throw error;
+      options.logger.info("the CA refused the order's `replaces`; ordering without it", { replaces: options.replaces });
+    }
+  }
+  return orderFrom(await client.post(directory.newOrder, payload, { signal, what }), what);
+}
+
+function orderFrom(response: AcmeResponse, what: string): { url: string; value: AcmeOrder } {
   if (!response.location) throw new AcmeError(`${what} failed: the CA did not return the order URL (Location header)`);
   return { url: response.location, value: asOrder(response.data, what) };
 }

@@ -155,6 +155,18 @@ export class AcmeClient {
     return `${token}.${this.thumbprint()}`;
   }
 
+  /**
+   * An unauthenticated GET with the same server retries as signed requests: RFC 9773's
+   * renewalInfo resource is read this way (no JWS). A status >= 400 is an AcmeError.
+   */
+  async get(url: string, options: { signal: AbortSignal; what: string }): Promise<AcmeResponse> {
+    const { signal, what } = options;
+    const response = await this.withServerRetries(what, signal, () => send({ method: "GET", url, accept: "application/json", signal }, this.caCertPem), false);
+    const data = parseBody(response);
+    if (response.status >= 400) throw responseError(what, response, data);
+    return toAcmeResponse(url, response, data);
+  }
+
   /** POST-as-GET: reads an order, authorization or certificate. */
   postAsGet(url: string, options: Omit<PostOptions, "decorate">): Promise<AcmeResponse> {
     return this.post(url, null, options);
