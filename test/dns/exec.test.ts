@@ -77,10 +77,16 @@ describe("propagation timings", () => {
     expect(warning?.reason).toMatch(/expected JSON/);
   });
 
-  it("falls back to the defaults when the timeout command fails", async () => {
-    const program = await writeRecordingScript(dir, `[ "$1" = timeout ] && exit 1; exit 0`);
+  // The seed: "If an error occurs or if the command is not provided: the default ... are used."
+  it.each([
+    ["fails (non-zero exit)", `[ "$1" = timeout ] && { echo "unknown action: timeout" >&2; exit 1; }; exit 0`],
+    ["prints nothing", `exit 0`],
+  ])("falls back to the defaults silently (debug log only) when the timeout command %s", async (_, script) => {
+    const program = await writeRecordingScript(dir, script);
     const provider = await execProvider({ EXEC_PATH: program });
     expect(await provider.propagationTimings(noAbort)).toEqual({ timeoutSeconds: 60, intervalSeconds: 2 });
+    expect(log.lines().filter((line) => line["@level"] === "warn")).toEqual([]);
+    expect(log.lines().find((line) => line["@level"] === "debug" && /timeout" (failed|printed nothing)/.test(String(line["@message"])))).toBeDefined();
   });
 
   it("lets given settings win over the program's answer", async () => {

@@ -80,8 +80,10 @@ The command prints the propagation timeout and polling interval on its standard 
 JSON, in seconds. Example: \`{"timeout": 30, "interval": 5}\`
 
 \`${PROPAGATION_TIMEOUT}\` and \`${POLLING_INTERVAL}\`, when set, win over the program's answer.
-When the command fails or prints anything else, a warning is logged and the defaults apply
-(${DEFAULT_PROPAGATION_TIMEOUT_SECONDS} s and ${DEFAULT_POLLING_INTERVAL_SECONDS} s). The command is not run when both settings are set.
+When the program has no \`timeout\` command (it exits non-zero, or prints nothing), the defaults
+apply silently (${DEFAULT_PROPAGATION_TIMEOUT_SECONDS} s and ${DEFAULT_POLLING_INTERVAL_SECONDS} s; the debug log says so). When it exits 0 but prints
+something other than that JSON, the defaults apply too, with a warning. The command is not run
+when both settings are set.
 
 | Mode    | Command             |
 |---------|---------------------|
@@ -108,6 +110,10 @@ these differences:
 - An empty value counts as unset.
 - \`EXEC_PATH\` is checked when Terraform validates the configuration: it must exist and be
   executable.
+- \`timeout\` behaves as the seed says (a program without the command gets the defaults, without
+  a warning); beyond it, the command is asked once per certificate operation and not at all when
+  both \`EXEC_PROPAGATION_TIMEOUT\` and \`EXEC_POLLING_INTERVAL\` are set, settings win over its
+  answer, and \`EXEC_PROPAGATION_TIMEOUT\` also bounds each run of the program.
 `;
 
 export const execDescription: DnsProviderDescription = {

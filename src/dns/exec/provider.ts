@@ -77,17 +77,30 @@ export class ExecProvider implements DnsProvider {
     };
   }
 
-  /** The program's answer to `timeout`, or undefined (with a warning) when it has none. */
+  /**
+   * The program's answer to `timeout`, or undefined. As the seed says, a program without
+   * the command (it fails, or prints nothing) just gets the defaults: debug log only. A
+   * warning only for a program that succeeds but prints something other than the JSON.
+   */
   private async askProgramForTimings(signal: AbortSignal): Promise<PropagationTimings | undefined> {
     const timeoutSeconds = this.config.propagationTimeoutSeconds ?? DEFAULT_PROPAGATION_TIMEOUT_SECONDS;
+    const fallback = `using the settings or defaults`;
+    let stdout: string;
     try {
-      const { stdout } = await this.run(["timeout"], timeoutSeconds, signal);
-      return parseTimeoutAnswer(stdout);
+      ({ stdout } = await this.run(["timeout"], timeoutSeconds, signal));
     } catch (error) {
       if (signal.aborted) throw error;
-      this.logger.warn(`exec: "${this.config.program} timeout" gave no usable answer; using the settings or defaults`, {
-        reason: (error as Error).message,
-      });
+      this.logger.debug(`exec: "${this.config.program} timeout" failed; ${fallback}`, { reason: (error as Error).message });
+      return undefined;
+    }
+    if (stdout.trim() === "") {
+      this.logger.debug(`exec: "${this.config.program} timeout" printed nothing; ${fallback}`);
+      return undefined;
+    }
+    try {
+      return parseTimeoutAnswer(stdout);
+    } catch (error) {
+      this.logger.warn(`exec: "${this.config.program} timeout" gave no usable answer; ${fallback}`, { reason: (error as Error).message });
       return undefined;
     }
   }
