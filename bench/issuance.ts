@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { createAccount } from "../src/acme/accounts.js";
 import { issueCertificate } from "../src/acme/certificates.js";
 import { generateAccountKey } from "../src/acme/keys.js";
-import { createDnsSolver } from "../src/dns/index.js";
+import { createDnsSolver } from "../src/dns/runtime.js";
 import { silentLogger } from "../src/log/logger.js";
 import { startLab, type RunningLab } from "../test/lab/lab.js";
 import { PROVIDER_SOURCE } from "../src/cli/install.js";

@@ -4,8 +4,7 @@
 // setting added to a description is accepted here at once (the typed option interfaces
 // below are checked against the descriptions by a test).
 import { Fn, Token } from "cdktf";
-import type { DnsProviderDescription, SettingDescription } from "../dns/description.js";
-import { dnsProviders, findDnsProvider } from "../dns/registry.js";
+import { dnsProviders, findDnsProvider, type DnsProviderDescription, type SettingDescription } from "../dns/index.js";
 import { camelCase } from "./spec.js";
 
 /** One dns_challenge block as the certificate synthesizes it (the raw form). */

@@ -17,8 +17,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { Annotations, App, AssetType, TerraformAsset, TerraformProvider, TerraformStack, Token, type TerraformElement } from "cdktf";
 import type { IConstruct } from "constructs";
 import { PROVIDER_SOURCE } from "../cli/install.js";
-import { credentialsKey, parseCredentials } from "../dns/acme-dns/credentials.js";
-import { findDnsProvider } from "../dns/registry.js";
+import { ACME_DNS_STORAGE_JSON, ACME_DNS_STORAGE_PATH, credentialsKey, findDnsProvider, parseCredentials, settingLookup } from "../dns/index.js";
 import type { AttributePath, Diagnostic } from "../plugin/diagnostics.js";
 import { UNKNOWN_KEY, UNKNOWN_MARK, type Checkable, type CheckItem } from "./check-types.js";
 import { optionBehind } from "./dns-challenge.js";
@@ -144,19 +143,25 @@ function certificateNames(attributes: { [key: string]: Checkable }): string[] | 
 
 /** A setting as the provider looks it up: config, environment, then NAME_FILE (config, environment). */
 function lookUpSetting(config: { [key: string]: Checkable }, name: string): { text: string; key: string; file?: string } | "unknown" | undefined {
-  const env = process.env;
-  const value = config[name];
-  if (value !== undefined && value !== null && value !== "") return isKnownString(value) ? { text: value, key: name } : "unknown";
-  if (env[name]) return { text: env[name]!, key: `${name} (environment)` };
-  const fileKey = `${name}_FILE`;
-  const file = config[fileKey];
-  if (file !== undefined && file !== null && file !== "" && !isKnownString(file)) return "unknown";
-  const path = isKnownString(file) && file !== "" ? file : env[fileKey] || undefined;
-  if (path === undefined) return undefined;
-  try {
-    return { text: readFileSync(path, "utf8"), key: isKnownString(file) && file !== "" ? fileKey : `${fileKey} (environment)`, file: path };
-  } catch {
-    return "unknown"; // the provider's validation reports unreadable files
+  // The provider's lookup order, on the config as dns reads it: unset keys left out, tokens unknown.
+  const known: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== undefined && value !== null && value !== "") known[key] = isKnownString(value) ? value : undefined;
+  }
+  const lookup = settingLookup(name, known, process.env);
+  switch (lookup.state) {
+    case "absent":
+      return undefined;
+    case "unknown":
+      return "unknown";
+    case "value":
+      return { text: lookup.text, key: lookup.from === "config" ? name : `${name} (environment)` };
+    case "file":
+      try {
+        return { text: readFileSync(lookup.path, "utf8"), key: lookup.from === "config" ? lookup.key : `${lookup.key} (environment)`, file: lookup.path };
+      } catch {
+        return "unknown"; // the provider's validation reports unreadable files
+      }
   }
 }
 
@@ -173,8 +178,8 @@ function credentialsProblems(
 ): { severity: "error" | "warning"; message: string } | undefined {
   const config = challenge.config;
   if (challenge.provider !== "acme-dns" || typeof config !== "object" || config === null || Array.isArray(config) || config[UNKNOWN_KEY] === true) return undefined;
-  const json = lookUpSetting(config, "ACME_DNS_STORAGE_JSON");
-  const path = lookUpSetting(config, "ACME_DNS_STORAGE_PATH");
+  const json = lookUpSetting(config, ACME_DNS_STORAGE_JSON);
+  const path = lookUpSetting(config, ACME_DNS_STORAGE_PATH);
   if (json === "unknown" || path === "unknown" || (json && path)) return undefined; // not known, or both (the provider's validation says so)
   let source: { text: string; key: string; file?: string } | undefined = json;
   if (path) {

@@ -1,11 +1,8 @@
-// What a DNS provider is, described once. Settings resolution, validation, the generated
-// documentation and (later) typed CDKTF config all read these descriptions, so adding a
-// provider means writing one folder with a description and its runtime code.
-
-import type { Dns01Challenge } from "../acme/solver.js";
-import type { Logger } from "../log/logger.js";
-import type { ResolvedSettings } from "./resolved-settings.js";
-import type { SettingProblem } from "./settings.js";
+// What a DNS provider is, described once: its settings and their checks. Settings
+// resolution, validation, the generated documentation and the typed CDKTF config read these
+// descriptions; the prose of a provider's page is its <name>.md beside its description, and
+// its run-time code is separate (dns-provider.ts, <name>/runtime.ts), so that what only
+// describes loads none of it.
 
 /** The provider process's environment, as the caller hands it over (process.env's shape). */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -43,47 +40,14 @@ export interface PassThroughConfig {
   help: string;
 }
 
-/** One markdown section of the provider's documentation page, after the settings tables. */
-export interface DocSection {
-  title: string;
-  markdown: string;
-}
-
-/** A DNS-01 challenge together with where its TXT record really lives. */
-export interface ChallengeRecord {
-  readonly challenge: Dns01Challenge;
-  /** `_acme-challenge.<domain>.` after following CNAMEs, with the trailing dot. */
-  readonly fqdn: string;
-}
-
-export interface PropagationTimings {
-  timeoutSeconds: number;
-  intervalSeconds: number;
-}
-
-/** A provider at run time, created from one dns_challenge block's resolved settings. */
-export interface DnsProvider {
-  /** How many TXT values one name can hold at once through this provider. */
-  readonly valuesPerName: number;
-  /** Seconds to wait between rounds of challenges; absent or 0 = no wait. */
-  readonly sequenceIntervalSeconds?: number;
-  /** How long to wait for the records to propagate, and how often to check. */
-  propagationTimings(signal: AbortSignal): Promise<PropagationTimings>;
-  /**
-   * Makes the TXT record exist. May resolve with the record's real name (trailing dot) when
-   * the provider knows it better than the CNAME chain seen before presenting (acme-dns
-   * writes to its account's `fulldomain`); propagation is then checked there.
-   */
-  present(record: ChallengeRecord, signal: AbortSignal): Promise<void | string>;
-  cleanup(record: ChallengeRecord, signal: AbortSignal): Promise<void>;
-}
-
-export interface ProviderContext {
-  /** The provider process's environment, which programs run by the provider inherit. */
-  env: Environment;
-  logger: Logger;
-  /** The resolvers of the certificate's DNS checks ("ip" or "ip:port"); absent: the system's. */
-  resolvers?: readonly string[];
+/** A user error in a dns_challenge block, ready to become a Terraform diagnostic. */
+export interface SettingProblem {
+  /** The setting (or config key) at fault; absent for the provider name. */
+  setting?: string;
+  summary: string;
+  detail: string;
+  /** "warning": usable, but the user should know (shown by Terraform, never blocking). */
+  severity?: "warning";
 }
 
 /** What a provider's own checks (`validate`) see of one dns_challenge block. */
@@ -108,12 +72,10 @@ export interface DnsProviderDescription {
   passThroughConfig?: PassThroughConfig;
   /** The body of the `dns_challenge` block in the docs' example (indented by the generator). */
   exampleHcl: string;
-  docSections: readonly DocSection[];
   /**
    * Checks beyond each setting's kind: values' content (a JSON document, a file it names)
    * and settings that go together. Run at validate/plan time and before apply. Problems
    * must never echo secret values.
    */
   validate?(settings: SettingsToCheck): Promise<SettingProblem[]>;
-  create(settings: ResolvedSettings, context: ProviderContext): DnsProvider;
 }

@@ -2,6 +2,7 @@
 // Terraform registry layout (docs/guides/dns-providers-<name>.md) and structured like the
 // reference provider's pages, so that users find things where they are used to.
 
+import { readFileSync } from "node:fs";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DnsProviderDescription, SettingDescription } from "./description.js";
@@ -53,7 +54,7 @@ export function renderProviderDoc(provider: DnsProviderDescription): string {
     argumentReference(provider),
     settingsTable("Base Configuration", provider.settings.filter((setting) => setting.group === "base")),
     settingsTable("Additional Configuration", provider.settings.filter((setting) => setting.group === "additional")),
-    ...provider.docSections.map(({ title, markdown }) => `## ${title}\n\n${markdown.trim()}`),
+    prose(provider),
   ];
   return `${sections.filter((section) => section !== "").join("\n\n")}\n`;
 }
@@ -66,7 +67,21 @@ description: |-
   ${provider.summary}
 ---
 
-<!-- Generated from src/dns/${provider.name}/description.ts by \`${REGENERATE_DOCS_COMMAND}\`: edit the description, not this file. -->`;
+<!-- Generated from src/dns/${provider.name}/description.ts and ${provider.name}.md by \`${REGENERATE_DOCS_COMMAND}\`: edit those, not this file. -->`;
+}
+
+/**
+ * The page's sections after the settings tables: <name>.md beside the description, as
+ * lego's <name>.toml sits beside its code. `{{default NAME}}` stands for a setting's
+ * default, so that the prose cannot drift from the description.
+ */
+function prose(provider: DnsProviderDescription): string {
+  const markdown = readFileSync(new URL(`./${provider.name}/${provider.name}.md`, import.meta.url), "utf8");
+  return markdown.trim().replaceAll(/\{\{default ([A-Z0-9_]+)\}\}/g, (_, name: string) => {
+    const setting = provider.settings.find((candidate) => candidate.name === name);
+    if (setting?.default === undefined) throw new Error(`${provider.name}.md: {{default ${name}}} names no setting with a default`);
+    return String(setting.default);
+  });
 }
 
 function introduction(provider: DnsProviderDescription): string {

@@ -7,7 +7,7 @@
 // setups often cannot reach them); each recursive resolver must answer the value instead.
 
 import type { Logger } from "../log/logger.js";
-import type { PropagationTimings } from "./description.js";
+import type { PropagationTimings } from "./dns-provider.js";
 import { findZone, systemResolvers, txtValues, zoneNameservers } from "./dns-lookup.js";
 import { DnsChallengeError, rejectionsOf } from "./errors.js";
 import { pause } from "./pause.js";

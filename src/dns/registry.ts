@@ -1,5 +1,6 @@
-// Every DNS provider this Terraform provider offers. Adding one = its folder (description.ts
-// and runtime code) + one line here, then `npx tsx scripts/gen-docs.ts` for its page.
+// Every DNS provider this Terraform provider offers. Adding one = its folder (description.ts,
+// <name>.md, runtime.ts and the runtime code) + one line here and one in factories.ts, then
+// `npx tsx scripts/gen-docs.ts` for its page.
 
 import type { DnsProviderDescription } from "./description.js";
 import { acmeDnsDescription } from "./acme-dns/description.js";

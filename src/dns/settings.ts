@@ -10,7 +10,7 @@
 // value that is not set. Checks that need an unknown value are skipped.
 
 import { readFile } from "node:fs/promises";
-import type { DnsProviderDescription, Environment, SettingDescription } from "./description.js";
+import type { DnsProviderDescription, Environment, SettingDescription, SettingProblem } from "./description.js";
 import { whyNotExecutable } from "./executable.js";
 import { dnsProviders, findDnsProvider } from "./registry.js";
 import { ResolvedSettings } from "./resolved-settings.js";
@@ -25,16 +25,6 @@ export interface DnsChallengeBlock {
 export interface PlannedDnsChallengeBlock {
   provider: string | undefined;
   config: Readonly<Record<string, string | undefined>> | undefined;
-}
-
-/** A user error in a dns_challenge block, ready to become a Terraform diagnostic. */
-export interface SettingProblem {
-  /** The setting (or config key) at fault; absent for the provider name. */
-  setting?: string;
-  summary: string;
-  detail: string;
-  /** "warning": usable, but the user should know (shown by Terraform, never blocking). */
-  severity?: "warning";
 }
 
 export function isBlocking(problem: SettingProblem): boolean {
@@ -168,6 +158,32 @@ function fileVariable(name: string): string {
   return `${name}_FILE`;
 }
 
+/**
+ * Where a setting's value is, in the lookup order (config, environment, then NAME_FILE in
+ * config, then in the environment), without reading any file: the CDKTF synth checks
+ * follow the same order synchronously.
+ */
+export type SettingLookup =
+  | { state: "absent" }
+  | { state: "unknown" }
+  | { state: "value"; text: string; from: "config" | "environment" }
+  /** The value is in the file `path`, named by NAME_FILE (`key`). */
+  | { state: "file"; path: string; key: string; from: "config" | "environment" };
+
+export function settingLookup(name: string, config: Readonly<Record<string, string | undefined>>, env: Environment): SettingLookup {
+  const fromConfig = configValue(config, name);
+  if (fromConfig !== null) return fromConfig === undefined ? { state: "unknown" } : { state: "value", text: fromConfig, from: "config" };
+  const fromEnv = envValue(env, name);
+  if (fromEnv !== undefined) return { state: "value", text: fromEnv, from: "environment" };
+
+  const key = fileVariable(name);
+  const fileInConfig = configValue(config, key);
+  if (fileInConfig === undefined) return { state: "unknown" };
+  if (fileInConfig !== null) return { state: "file", path: fileInConfig, key, from: "config" };
+  const fileInEnv = envValue(env, key);
+  return fileInEnv === undefined ? { state: "absent" } : { state: "file", path: fileInEnv, key, from: "environment" };
+}
+
 type Lookup =
   | { state: "absent" }
   | { state: "unknown" }
@@ -175,21 +191,20 @@ type Lookup =
   | { state: "known"; text: string; source: string };
 
 async function lookUp(name: string, config: Readonly<Record<string, string | undefined>>, env: Environment): Promise<Lookup> {
-  const fromConfig = configValue(config, name);
-  if (fromConfig !== null) return fromConfig === undefined ? { state: "unknown" } : { state: "known", text: fromConfig, source: "the dns_challenge config" };
-  const fromEnv = envValue(env, name);
-  if (fromEnv !== undefined) return { state: "known", text: fromEnv, source: `the ${name} environment variable` };
-
-  const fileSetting = fileVariable(name);
-  const fileInConfig = configValue(config, fileSetting);
-  if (fileInConfig === undefined) return { state: "unknown" };
-  const file = fileInConfig ?? envValue(env, fileSetting);
-  if (file === undefined) return { state: "absent" };
-  try {
-    const text = (await readFile(file, "utf8")).replace(/\r?\n$/, "");
-    return { state: "known", text, source: `the file ${file} named by ${fileSetting}` };
-  } catch (error) {
-    return { state: "problem", problem: { setting: fileSetting, summary: `${fileSetting}: cannot read ${file}`, detail: readFailure(error) } };
+  const lookup = settingLookup(name, config, env);
+  switch (lookup.state) {
+    case "absent":
+    case "unknown":
+      return lookup;
+    case "value":
+      return { state: "known", text: lookup.text, source: lookup.from === "config" ? "the dns_challenge config" : `the ${name} environment variable` };
+    case "file":
+      try {
+        const text = (await readFile(lookup.path, "utf8")).replace(/\r?\n$/, "");
+        return { state: "known", text, source: `the file ${lookup.path} named by ${lookup.key}` };
+      } catch (error) {
+        return { state: "problem", problem: { setting: lookup.key, summary: `${lookup.key}: cannot read ${lookup.path}`, detail: readFailure(error) } };
+      }
   }
 }
 

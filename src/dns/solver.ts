@@ -4,9 +4,11 @@
 
 import type { Dns01Challenge, Dns01Solver } from "../acme/solver.js";
 import type { Logger } from "../log/logger.js";
-import type { ChallengeRecord, DnsProvider, Environment, PropagationTimings } from "./description.js";
+import type { Environment } from "./description.js";
 import { followCnames, whyBadNameservers } from "./dns-lookup.js";
+import type { ChallengeRecord, DnsProvider, PropagationTimings } from "./dns-provider.js";
 import { DnsChallengeError, rejectionsOf } from "./errors.js";
+import { dnsProviderFactories } from "./factories.js";
 import { pause } from "./pause.js";
 import { recursiveResolvers, waitForPropagation, type PropagationOptions } from "./propagation.js";
 import { resolveDnsChallenge, type DnsChallengeBlock, type DnsChallengeProblem } from "./settings.js";
@@ -38,7 +40,9 @@ export async function createDnsSolver({ blocks, propagation, env, logger }: DnsS
     }
     const blockLogger = logger.child({ dns_challenge: index, dns_provider: block.provider });
     const context = { env, logger: blockLogger, resolvers: recursiveResolvers(propagation) };
-    answerers.push({ label: `dns_challenge[${index}] (${block.provider})`, provider: resolved.description.create(resolved.settings, context) });
+    const create = dnsProviderFactories[resolved.description.name];
+    if (!create) throw new Error(`the DNS provider ${resolved.description.name} is described but has no factory in factories.ts`);
+    answerers.push({ label: `dns_challenge[${index}] (${block.provider})`, provider: create(resolved.settings, context) });
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, solver: new MultiProviderSolver(answerers, propagation, logger) };

@@ -136,7 +136,7 @@ async function pkcs12(state: TfObject): Promise<string> {
 }
 
 async function dnsSolver(planned: TfObject, context: Context): Promise<Dns01Solver> {
-  const { createDnsSolver } = await import("../dns/index.js");
+  const { createDnsSolver } = await import("../dns/runtime.js");
   const blocks = blocksOf(planned, "dns_challenge").map((block) => ({
     provider: stringOf(block, "provider")!,
     config: Object.fromEntries(Object.entries(stringMapOf(block, "config") ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)),

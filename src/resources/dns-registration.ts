@@ -2,9 +2,7 @@
 // POST /register, so that one configuration can register, create the `_acme-challenge`
 // CNAME (with any DNS resource) and issue the certificate in a single apply. acme-dns
 // cannot look an account up nor delete it: read keeps the state, delete forgets it.
-import { registerAccount } from "../dns/acme-dns/api.js";
-import { checkApiBase, whyNotCidr } from "../dns/acme-dns/addresses.js";
-import { accountEntry, credentialsKey } from "../dns/acme-dns/credentials.js";
+import { accountEntry, checkApiBase, credentialsKey, whyNotCidr } from "../dns/index.js";
 import { error, warning, type Diagnostic } from "../plugin/diagnostics.js";
 import type { Schema } from "../plugin/schema.js";
 import type { TfObject } from "../plugin/values.js";
@@ -55,6 +53,7 @@ export const dnsRegistrationResource: ResourceType<AcmeProviderData> = {
   async create(planned, { signal, logger }) {
     const serverUrl = stringOf(planned, "server_url")!;
     const allowfrom = stringListOf(planned, "allowfrom");
+    const { registerAccount } = await import("../dns/runtime.js");
     const account = await registerAccount({ apiBase: serverUrl, setting: "server_url", timeoutSeconds: REQUEST_TIMEOUT_SECONDS }, allowfrom, signal);
     logger.info("acme-dns account registered", { fulldomain: account.fulldomain });
     const domain = stringOf(planned, "domain");

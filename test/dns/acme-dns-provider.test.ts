@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { acmeDnsDescription } from "../../src/dns/acme-dns/description.js";
 import { FileStorage } from "../../src/dns/acme-dns/storage.js";
 import { registerAccount } from "../../src/dns/acme-dns/api.js";
-import type { ChallengeRecord, DnsProvider } from "../../src/dns/description.js";
+import { createAcmeDnsProvider } from "../../src/dns/acme-dns/runtime.js";
+import type { ChallengeRecord, DnsProvider } from "../../src/dns/dns-provider.js";
 import { problemMessage, resolveSettings } from "../../src/dns/settings.js";
 import { startAcmeDnsServer, type AcmeDnsServer, type Credentials } from "../acme-dns-server/server.js";
 import { lab, nsupdate } from "../lab/index.js";
@@ -36,7 +37,7 @@ const quick = { ACME_DNS_PROPAGATION_TIMEOUT: "1", ACME_DNS_POLLING_INTERVAL: "0
 async function provider(config: Record<string, string>): Promise<DnsProvider> {
   const resolved = await resolveSettings(acmeDnsDescription, { ACME_DNS_API_BASE: server.apiBase, ...quick, ...config }, {});
   if (!resolved.ok) throw new Error(resolved.problems.map(problemMessage).join("\n"));
-  return resolved.description.create(resolved.settings, { env: {}, logger: log.logger, resolvers: [lab().resolver] });
+  return createAcmeDnsProvider(resolved.settings, { env: {}, logger: log.logger, resolvers: [lab().resolver] });
 }
 
 function newDomain(): string {

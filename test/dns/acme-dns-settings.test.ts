@@ -5,7 +5,8 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checkApiBase, parseAllowlist, whyNotCidr } from "../../src/dns/acme-dns/addresses.js";
 import { credentialsKey, parseCredentials, serializeCredentials, withAccount } from "../../src/dns/acme-dns/credentials.js";
-import { problemMessage, resolveDnsChallenge, validateDnsChallenge, type SettingProblem } from "../../src/dns/settings.js";
+import type { SettingProblem } from "../../src/dns/description.js";
+import { problemMessage, resolveDnsChallenge, validateDnsChallenge } from "../../src/dns/settings.js";
 import { temporaryDirectory } from "./support.js";
 
 const PASSWORD = "pbAXVjlIOE01xbut7YnAbkhMQIkcwoHO0ek2j4Q0";

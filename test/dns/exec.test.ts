@@ -1,7 +1,8 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ChallengeRecord, DnsProvider } from "../../src/dns/description.js";
+import type { ChallengeRecord, DnsProvider } from "../../src/dns/dns-provider.js";
 import { execDescription } from "../../src/dns/exec/description.js";
+import { createExecProvider } from "../../src/dns/exec/runtime.js";
 import { problemMessage, resolveSettings } from "../../src/dns/settings.js";
 import { challengeFor, recordedCalls, recordingLogger, temporaryDirectory, writeRecordingScript, writeScript, type RecordingLogger } from "./support.js";
 
@@ -19,7 +20,7 @@ beforeEach(async () => {
 async function execProvider(config: Record<string, string>, env: Record<string, string> = {}): Promise<DnsProvider> {
   const resolved = await resolveSettings(execDescription, config, env);
   if (!resolved.ok) throw new Error(resolved.problems.map(problemMessage).join("\n"));
-  return resolved.description.create(resolved.settings, { env, logger: log.logger });
+  return createExecProvider(resolved.settings, { env, logger: log.logger });
 }
 
 /** Settings that keep the program from being asked for timings, so only present/cleanup are recorded. */

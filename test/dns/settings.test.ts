@@ -1,6 +1,6 @@
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DnsProviderDescription } from "../../src/dns/description.js";
+import type { DnsProviderDescription, SettingProblem } from "../../src/dns/description.js";
 import {
   problemMessage,
   resolveDnsChallenge,
@@ -8,7 +8,6 @@ import {
   validateDnsChallenge,
   validateDnsChallenges,
   type DnsChallengeBlock,
-  type SettingProblem,
 } from "../../src/dns/settings.js";
 import { temporaryDirectory, writeScript } from "./support.js";
 
@@ -140,10 +139,6 @@ describe("problems", () => {
         { name: "SECRETIVE_TTL", kind: "duration-seconds", required: false, secret: true, group: "base", help: "A secret TTL." },
       ],
       exampleHcl: 'provider = "secretive"',
-      docSections: [],
-      create: () => {
-        throw new Error("not used");
-      },
     };
     const resolved = await resolveSettings(withSecret, { SECRETIVE_MODE: "hunter2", SECRETIVE_TTL: "hunter3" }, {});
     const problems = resolved.ok ? [] : resolved.problems;

@@ -3,15 +3,10 @@
 // Credentials are secret: problems name the setting, the domain and the field, never values.
 
 import { readFile } from "node:fs/promises";
-import type { SettingsToCheck } from "../description.js";
-import type { SettingProblem } from "../settings.js";
+import type { SettingProblem, SettingsToCheck } from "../description.js";
 import { checkApiBase, parseAllowlist } from "./addresses.js";
 import { parseCredentials } from "./credentials.js";
-
-export const API_BASE = "ACME_DNS_API_BASE";
-export const STORAGE_PATH = "ACME_DNS_STORAGE_PATH";
-export const STORAGE_JSON = "ACME_DNS_STORAGE_JSON";
-export const ALLOWLIST = "ACME_DNS_ALLOWLIST";
+import { ALLOWLIST, API_BASE, STORAGE_JSON, STORAGE_PATH } from "./setting-names.js";
 
 export async function checkAcmeDnsSettings(settings: SettingsToCheck): Promise<SettingProblem[]> {
   const problem = (setting: string, summary: string, detail: string): SettingProblem => ({

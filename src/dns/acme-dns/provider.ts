@@ -5,17 +5,13 @@
 // are answered together; there is nothing to delete, so cleanup only frees the account.
 
 import type { Logger } from "../../log/logger.js";
-import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../description.js";
+import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../dns-provider.js";
 import { systemResolvers } from "../dns-lookup.js";
 import { releaseValue, takeValue, VALUES_PER_ACCOUNT } from "./account-gate.js";
 import { registerAccount, updateTxt, type AcmeDnsEndpoint } from "./api.js";
 import { credentialsKey, type AcmeDnsAccount, type Credentials } from "./credentials.js";
 import { cnameRecord, waitForDelegation } from "./delegation.js";
 import type { CredentialsStorage } from "./storage.js";
-
-export const DEFAULT_PROPAGATION_TIMEOUT_SECONDS = 60;
-export const DEFAULT_POLLING_INTERVAL_SECONDS = 2;
-export const DEFAULT_HTTP_TIMEOUT_SECONDS = 30;
 
 export interface AcmeDnsConfig {
   endpoint: AcmeDnsEndpoint;

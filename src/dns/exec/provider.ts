@@ -2,12 +2,9 @@
 // and may say how long propagation takes through `program timeout`.
 
 import type { Logger } from "../../log/logger.js";
-import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../description.js";
+import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../dns-provider.js";
+import { DEFAULT_POLLING_INTERVAL_SECONDS, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from "./description.js";
 import { runProgram } from "./program.js";
-
-/** Used when neither a setting nor the program's `timeout` answer says otherwise. */
-export const DEFAULT_PROPAGATION_TIMEOUT_SECONDS = 60;
-export const DEFAULT_POLLING_INTERVAL_SECONDS = 2;
 
 export interface ExecConfig {
   program: string;

@@ -1,0 +1,116 @@
+// The layout of src/ stays what it says: no import circles, and a file outside a folder
+// reaches it only through the folder's front file (index.ts), or a second front named
+// below where one side of a folder must load without the other (lazily, or in the CDKTF
+// constructs' bundle). Read from the sources: type-only imports count too.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const src = new URL("../../src/", import.meta.url).pathname;
+
+/** The folders whose front doors are kept (all of src/ once every folder has its front). */
+const GUARDED = ["dns"];
+
+/** Fronts besides index.ts, and why each exists. */
+const EXTRA_FRONTS: Record<string, Record<string, string>> = {
+  dns: { "runtime.ts": "answering challenges (execa, HTTP) loads only at apply; index.ts only describes and checks" },
+};
+
+const SPECIFIER = /(?:^|[\s;}])(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [relative(src, path)] : [];
+  });
+}
+
+/** A file's specifiers: relative ones as paths under src/ (".js" names the ".ts" file), packages as they are. */
+function specifiersOf(file: string): string[] {
+  const text = readFileSync(join(src, file), "utf8").replaceAll(/^\s*\/\/.*$/gm, "");
+  return [...text.matchAll(SPECIFIER)]
+    .map((match) => match[1] ?? match[2] ?? match[3]!)
+    .map((specifier) => (specifier.startsWith(".") ? relative(src, resolve(src, dirname(file), specifier)).replace(/\.js$/, ".ts") : specifier));
+}
+
+const files = sourceFiles(src);
+const specifiers = new Map(files.map((file) => [file, specifiersOf(file)]));
+const graph = new Map(files.map((file) => [file, specifiers.get(file)!.filter((specifier) => specifier.endsWith(".ts"))]));
+
+/** `entry` and every file it imports, directly or not. */
+function reachable(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    pending.push(...(graph.get(file) ?? []));
+  }
+  return seen;
+}
+const topFolder = (file: string) => (file.includes("/") ? file.split("/")[0]! : "");
+
+it("reads every import (the graph is not empty, and each target exists)", () => {
+  expect(graph.get("dns/index.ts")).toContain("dns/registry.ts");
+  const missing = [...graph].flatMap(([file, targets]) => targets.filter((target) => !graph.has(target)).map((target) => `${file} -> ${target}`));
+  expect(missing).toEqual([]);
+});
+
+it("has no import circles", () => {
+  // Tarjan's strongly connected components: any with two files or more is a circle.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const circles: string[][] = [];
+  const visit = (file: string) => {
+    index.set(file, index.size);
+    low.set(file, index.get(file)!);
+    stack.push(file);
+    onStack.add(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!index.has(target)) {
+        visit(target);
+        low.set(file, Math.min(low.get(file)!, low.get(target)!));
+      } else if (onStack.has(target)) low.set(file, Math.min(low.get(file)!, index.get(target)!));
+    }
+    if (low.get(file) === index.get(file)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== file);
+      if (component.length > 1) circles.push(component.sort());
+    }
+  };
+  for (const file of files) if (!index.has(file)) visit(file);
+  expect(circles).toEqual([]);
+});
+
+it("reaches other folders only through their front files", () => {
+  const past = [...graph].flatMap(([file, targets]) =>
+    targets
+      .filter((target) => topFolder(target) !== topFolder(file) && GUARDED.includes(topFolder(target)))
+      .filter((target) => {
+        const [folder, ...rest] = target.split("/");
+        const inside = rest.join("/");
+        return inside !== "index.ts" && !(inside in (EXTRA_FRONTS[folder!] ?? {}));
+      })
+      .map((target) => `${file} -> ${target}`),
+  );
+  expect(past).toEqual([]);
+});
+
+it("describing DNS providers loads none of their run-time code (the CDKTF constructs bundle the descriptions)", () => {
+  for (const entry of ["dns/index.ts", "cdktf/index.ts"]) {
+    const loaded = [...reachable(entry)];
+    expect(loaded).toContain("dns/registry.ts");
+    expect(loaded.filter((file) => ["dns/runtime.ts", "dns/factories.ts", "dns/solver.ts"].includes(file) || file.endsWith("/runtime.ts"))).toEqual([]);
+    expect(loaded.filter((file) => specifiers.get(file)!.some((specifier) => specifier === "execa" || specifier === "node:https"))).toEqual([]);
+  }
+  // The check sees what the runtime loads.
+  expect([...reachable("dns/runtime.ts")].filter((file) => specifiers.get(file)!.includes("execa"))).toEqual(["dns/exec/program.ts"]);
+});
