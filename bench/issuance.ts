@@ -23,7 +23,7 @@ import { generateAccountKey } from "../src/acme/keys.js";
 import { createDnsSolver } from "../src/dns/runtime.js";
 import { silentLogger } from "../src/log/logger.js";
 import { startLab, type RunningLab } from "../test/lab/lab.js";
-import { PROVIDER_SOURCE } from "../src/cli/install.js";
+import { PROVIDER_SOURCE } from "../src/identity/index.js";
 import { providerBlock, TerraformWorkspace } from "../test/terraform/workspace.js";
 import { positiveIntegerFlag, Series } from "./measure.js";
 

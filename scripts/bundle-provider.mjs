@@ -1,18 +1,58 @@
-// Bundles the provider binary (dist/cli/provider.js and what it imports) into
-// dist/bundle/: Terraform starts the provider 3-4 times per apply, and one bundled file
-// loads about 30 ms faster than hundreds of modules resolved one by one. Lazily imported
-// parts (resources, ACME, DNS) stay separate chunks, loaded after the handshake.
+// Bundles the provider (dist/cli/provider.js and everything it imports, .proto files
+// included) into ONE CommonJS file, dist/bundle/provider.cjs, which is all the provider
+// needs at run time:
+//   - it is what the Node package holds next to its launcher, so the lock file's h1: hash
+//     (taken over the package directory) pins the provider's code;
+//   - a single executable's main script must be one CommonJS file;
+//   - Terraform starts the provider 3-4 times per apply, and one file loads ~30 ms faster
+//     than hundreds of modules resolved one by one. Lazily imported parts (resources, ACME,
+//     DNS) are still only initialised after the handshake (esbuild keeps import() lazy).
 import { build } from "esbuild";
+import { readdirSync, readFileSync } from "node:fs";
+
+const PROTO_DIR = new URL("../proto/", import.meta.url);
+const protos = Object.fromEntries(readdirSync(PROTO_DIR).filter((name) => name.endsWith(".proto")).map((name) => [name, readFileSync(new URL(name, PROTO_DIR), "utf8")]));
+
+// The .proto files travel inside the bundle: protobufjs reads them by path (the package
+// has no proto/ directory), so its file reader answers those names from memory first.
+const embeddedProtos = `
+import protobuf from "protobufjs";
+const embedded = ${JSON.stringify(protos)};
+const disk = protobuf.util.fs;
+protobuf.util.fs = { ...disk, readFileSync(path, ...rest) {
+  const text = embedded[String(path).split(/[\\\\/]/).pop()];
+  return text === undefined ? disk.readFileSync(path, ...rest) : text;
+} };
+`;
+
+// Before any code: a clear message on a node too old for the provider (engines >= 20.9).
+const nodeCheck = `"use strict";
+{ const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 9)) {
+    const message = "acme-tf provider: needs Node.js 20.9 or later, and the node on PATH is " + process.version + ". Install a newer Node.js, or install the provider's single executable, which needs no Node (see the README, \\"Installing the provider\\").\\n";
+    process.stdout.write(message); process.stderr.write(message); process.exit(1);
+  } }
+const __acme_tf_module_url = require("node:url").pathToFileURL(__filename).href;`;
 
 await build({
-  entryPoints: ["dist/cli/provider.js"],
-  outdir: "dist/bundle",
+  stdin: { contents: `import "acme-tf:embedded-protos";\nimport "./dist/cli/provider.js";\n`, resolveDir: ".", sourcefile: "provider-bundle-entry.js" },
+  outfile: "dist/bundle/provider.cjs",
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   logLevel: "warning",
-  // Bundled CommonJS dependencies (grpc-js) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  // In a single executable __filename is the executable itself; nothing in the provider
+  // needs more of import.meta than a file URL to resolve names against.
+  define: { "import.meta.url": "__acme_tf_module_url" },
+  banner: { js: nodeCheck },
+  plugins: [
+    {
+      name: "embedded-protos",
+      setup(build) {
+        build.onResolve({ filter: /^acme-tf:embedded-protos$/ }, (args) => ({ path: args.path, namespace: "embedded-protos" }));
+        build.onLoad({ filter: /.*/, namespace: "embedded-protos" }, () => ({ contents: embeddedProtos, resolveDir: ".", loader: "js" }));
+      },
+    },
+  ],
 });

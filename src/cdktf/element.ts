@@ -1,18 +1,14 @@
 // What every acme resource and data source construct shares: the generator metadata that
 // ties it to the `acme` provider, and the meta-arguments passed to cdktf's base classes.
 import type { TerraformMetaArguments, TerraformProviderGeneratorMetadata } from "cdktf";
-import { providerVersion } from "../cli/install.js";
+import { PROVIDER_VERSION } from "../identity/index.js";
 import { versionConstraint } from "./version.js";
 
-let metadata: TerraformProviderGeneratorMetadata | undefined;
+// No providerVersion: cdktf would pin required_providers to it instead of the constraint.
+const METADATA: TerraformProviderGeneratorMetadata = { providerName: "acme", providerVersionConstraint: versionConstraint(PROVIDER_VERSION) };
 
 export function acmeGeneratorMetadata(): TerraformProviderGeneratorMetadata {
-  if (!metadata) {
-    const version = providerVersion();
-    // No providerVersion: cdktf would pin required_providers to it instead of the constraint.
-    metadata = { providerName: "acme", providerVersionConstraint: versionConstraint(version) };
-  }
-  return metadata;
+  return METADATA;
 }
 
 /** The meta-arguments of a config, and nothing else (cdktf keeps what it is given). */

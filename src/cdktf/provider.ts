@@ -3,7 +3,7 @@
 // falls back to a non-existent hashicorp/acme.
 import { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { PROVIDER_SOURCE } from "../cli/install.js";
+import { PROVIDER_SOURCE } from "../identity/index.js";
 import { acmeGeneratorMetadata } from "./element.js";
 import { addSynthChecks } from "./synth-checks.js";
 import { synthesizeHcl, synthesizeJson, type ElementSpec } from "./spec.js";

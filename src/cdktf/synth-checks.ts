@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { Annotations, App, AssetType, TerraformAsset, TerraformProvider, TerraformStack, Token, type TerraformElement } from "cdktf";
 import type { IConstruct } from "constructs";
-import { PROVIDER_SOURCE } from "../cli/install.js";
+import { PROVIDER_SOURCE } from "../identity/index.js";
 import { ACME_DNS_STORAGE_JSON, ACME_DNS_STORAGE_PATH, credentialsKey, findDnsProvider, parseCredentials, settingLookup } from "../dns/index.js";
 import type { AttributePath, Diagnostic } from "../plugin/diagnostics.js";
 import { UNKNOWN_KEY, UNKNOWN_MARK, type Checkable, type CheckItem } from "./check-types.js";

@@ -1,13 +1,17 @@
-// The provider binary Terraform launches (through bin/terraform-provider-acme).
+// The provider binary Terraform launches (bundled into dist/bundle/provider.cjs).
 // Only the protocol layer loads before the handshake; resources, ACME and DNS code load
 // right after it, while Terraform connects.
 import { serve } from "../plugin/serve.js";
 import { stderrLogger } from "../log/logger.js";
 
-await serve({
+// No top-level await: the bundle is CommonJS (a single executable's main script must be).
+serve({
   logger: stderrLogger,
   loadProvider: async () => {
     const [{ FrameworkProvider }, { acmeProvider }] = await Promise.all([import("../provider/provider.js"), import("../resources/index.js")]);
     return new FrameworkProvider(acmeProvider(process.env), stderrLogger);
   },
+}).catch((cause: unknown) => {
+  process.stderr.write(`acme-tf provider: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+  process.exit(1);
 });

@@ -7,7 +7,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key/index.js";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { Fn, TerraformIterator, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { AcmeProvider, Certificate, DataAcmeServerUrl, DnsChallenge, Registration, versionConstraint } from "../../src/cdktf/index.js";
-import { providerVersion } from "../../src/cli/install.js";
+import { PROVIDER_VERSION } from "../../src/identity/index.js";
 import type {} from "cdktf/lib/testing/adapters/jest.js";
 import { executableScript, expectValidForProvider, newApp, SERVER_URL, stackWithProvider, synthJson } from "./support.js";
 
@@ -34,7 +34,7 @@ test("the provider block and required_providers name acme-tf/acme with the packa
   const synthesized = Testing.synth(stack);
   expect(synthesized).toHaveProviderWithProperties(AcmeProvider, { server_url: SERVER_URL });
   const json = synthJson(stack);
-  expect(json.terraform?.required_providers?.acme).toEqual({ source: "registry.terraform.io/acme-tf/acme", version: versionConstraint(providerVersion()) });
+  expect(json.terraform?.required_providers?.acme).toEqual({ source: "registry.terraform.io/acme-tf/acme", version: versionConstraint(PROVIDER_VERSION) });
   expect(versionConstraint("0.1.0")).toBe("~> 0.1.0");
   expect(versionConstraint("1.4.2")).toBe("~> 1.4");
 });

@@ -2,7 +2,7 @@
 // over gRPC, so that protocol tests and the start-up benchmark exercise the real
 // launcher, handshake, AutoMTLS and process lifecycle rather than in-process objects.
 //
-// Needs a built dist/ (`npm run build`): bin/terraform-provider-acme runs dist/bundle/provider.js.
+// Needs a built dist/ (`npm run build`): bin/terraform-provider-acme runs dist/bundle/provider.cjs.
 import * as grpc from "@grpc/grpc-js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -18,7 +18,7 @@ import type { TfObject } from "../../src/plugin/values.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const LAUNCHER = `${REPO_ROOT}bin/terraform-provider-acme`;
-export const BUILT_ENTRY = `${REPO_ROOT}dist/bundle/provider.js`;
+export const BUILT_ENTRY = `${REPO_ROOT}dist/bundle/provider.cjs`;
 
 /** Terraform uses up to 256 MiB messages; grpc-js would refuse more than 4 MiB by default. */
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;

@@ -5,7 +5,8 @@ import { execa } from "execa";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installProvider, PROVIDER_SOURCE } from "../../src/cli/install.js";
+import { installProvider } from "../../src/cli/install.js";
+import { PROVIDER_SOURCE } from "../../src/identity/index.js";
 
 export interface TerraformResult {
   exitCode: number;
@@ -25,7 +26,7 @@ const QUIET_COMMANDS = new Set(["output", "show", "state"]);
 function installedPlugins(): string {
   if (process.env.ACME_TF_PLUGIN_MIRROR) return process.env.ACME_TF_PLUGIN_MIRROR;
   if (!pluginDirectory) {
-    if (!existsSync(new URL("../../dist/bundle/provider.js", import.meta.url))) {
+    if (!existsSync(new URL("../../dist/bundle/provider.cjs", import.meta.url))) {
       throw new Error("dist/ is missing: run `npm run build` before the terraform tests");
     }
     const directory = mkdtempSync(join(tmpdir(), "acme-tf-plugins-"));
