@@ -1,5 +1,6 @@
 // Waiting that stops as soon as the caller's AbortSignal fires.
 
+import { sleep as wait } from "../shared/index.js";
 import { AcmeAbortError } from "./errors.js";
 
 /** Throws AcmeAbortError when `signal` is aborted. */
@@ -8,17 +9,10 @@ export function throwIfAborted(signal: AbortSignal, what: string): void {
 }
 
 /** Resolves after `ms`, or rejects with AcmeAbortError as soon as `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AcmeAbortError(what, signal.reason));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AcmeAbortError(what, signal.reason));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+export async function sleep(ms: number, signal: AbortSignal, what: string): Promise<void> {
+  try {
+    await wait(ms, signal);
+  } catch (error) {
+    throw signal.aborted ? new AcmeAbortError(what, signal.reason) : error;
+  }
 }

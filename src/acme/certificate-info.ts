@@ -11,12 +11,6 @@ export function splitPemChain(pem: string): Buffer[] {
   return [...pem.matchAll(CERTIFICATE_BLOCK)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ""), "base64"));
 }
 
-/** Go's pem.EncodeToMemory layout: 64-character lines, trailing newline. */
-export function certificateDerToPem(der: Buffer): string {
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
-}
-
 export interface CertificateInfo {
   /** RFC 3339 in UTC without fractions, as Go's time.RFC3339 prints certificate times. */
   notBefore: string;

@@ -6,7 +6,8 @@
 import type { Logger } from "../log/logger.js";
 import { requireAccountUrl } from "./accounts.js";
 import { deactivateAuthorizations, pendingAuthorizations, solveAuthorizations } from "./authorizations.js";
-import { certificateDerToPem, parseCertificate, splitPemChain } from "./certificate-info.js";
+import { toPem } from "../shared/index.js";
+import { parseCertificate, splitPemChain } from "./certificate-info.js";
 import { choosePreferredChain, type OfferedChain } from "./chains.js";
 import { AcmeClient, type AcmeResponse } from "./client.js";
 import { checkNames, createCsr, readCsr } from "./csr.js";
@@ -146,7 +147,7 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
 
   const certificates = splitPemChain(chain.pem);
   if (certificates.length === 0) throw new AcmeError("the CA's certificate download contains no certificate");
-  const certificatePem = certificateDerToPem(certificates[0]!);
+  const certificatePem = toPem("CERTIFICATE", certificates[0]!);
   const info = parseCertificate(certificatePem);
   if (info.isCA) throw new AcmeError("the CA's certificate download starts with a CA certificate instead of the issued one");
 
@@ -154,7 +155,7 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
   return {
     certificateUrl: chain.url,
     certificatePem,
-    issuerPem: certificates.slice(1).map(certificateDerToPem).join(""),
+    issuerPem: certificates.slice(1).map((der) => toPem("CERTIFICATE", der)).join(""),
     privateKeyPem: key?.pem,
     domain: request.names[0]!,
     notBefore: info.notBefore,

@@ -6,7 +6,7 @@
 
 import { createCipheriv, createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { splitPemChain } from "./certificate-info.js";
-import { explicit, implicitPrimitive, integer, nullValue, octetString, oid, sequence, setOf } from "./der.js";
+import { explicit, implicitPrimitive, integer, nullValue, octetString, oid, sequence, setOf } from "../shared/index.js";
 import { AcmeError } from "./errors.js";
 import { parsePrivateKeyPem } from "./keys.js";
 

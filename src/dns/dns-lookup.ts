@@ -11,7 +11,7 @@ type Resolver = dns.Resolver;
 const QUERY_TIMEOUT_MS = 2000;
 const QUERY_TRIES = 2;
 /** Longer CNAME chains than this are broken configurations (resolvers give up sooner still). */
-const MAX_CNAME_HOPS = 16;
+export const MAX_CNAME_HOPS = 16;
 
 export interface Nameserver {
   name: string;
@@ -133,6 +133,7 @@ async function addressesOf(resolver: Resolver, host: string): Promise<string[]> 
   return ipv4.length > 0 ? ipv4 : resolver.resolve6(host).catch(orNone);
 }
 
-function withoutDot(name: string): string {
+/** Lower case, without the trailing dot: how names are compared. */
+export function withoutDot(name: string): string {
   return name.replace(/\.$/, "").toLowerCase();
 }

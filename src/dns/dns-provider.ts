@@ -13,6 +13,11 @@ export interface ChallengeRecord {
   readonly fqdn: string;
 }
 
+/** What tells challenges apart: one per identifier and token. */
+export function challengeKey(challenge: Dns01Challenge): string {
+  return `${challenge.identifier} ${challenge.token}`;
+}
+
 export interface PropagationTimings {
   timeoutSeconds: number;
   intervalSeconds: number;

@@ -10,7 +10,7 @@ import type { Logger } from "../log/logger.js";
 import type { PropagationTimings } from "./dns-provider.js";
 import { findZone, systemResolvers, txtValues, zoneNameservers } from "./dns-lookup.js";
 import { DnsChallengeError, rejectionsOf } from "./errors.js";
-import { pause } from "./pause.js";
+import { sleep } from "../shared/index.js";
 
 const MIN_POLL_SECONDS = 0.2;
 
@@ -46,11 +46,11 @@ export async function waitForPropagation(
 ): Promise<void> {
   if (options.preCheckDelay > 0) {
     logger.debug("dns: waiting before the first propagation check", { seconds: options.preCheckDelay });
-    await pause(options.preCheckDelay, signal);
+    await sleep(options.preCheckDelay * 1000, signal);
   }
   if (options.propagationWait > 0) {
     logger.debug("dns: waiting for propagation instead of checking", { seconds: options.propagationWait });
-    await pause(options.propagationWait, signal);
+    await sleep(options.propagationWait * 1000, signal);
     return;
   }
   const resolvers = recursiveResolvers(options);
@@ -81,7 +81,7 @@ async function pollUntilVisible(
     if (remainingSeconds <= 0) throw new Error(`${record.fqdn} not visible after ${timeoutSeconds} s: ${missing}`);
     logger.debug("dns: TXT record not visible yet", { fqdn: record.fqdn, missing });
     // An interval of 0 means "as often as sensible", not a tight loop of DNS queries.
-    await pause(Math.min(Math.max(intervalSeconds, MIN_POLL_SECONDS), remainingSeconds), signal);
+    await sleep(Math.min(Math.max(intervalSeconds, MIN_POLL_SECONDS), remainingSeconds) * 1000, signal);
   }
 }
 

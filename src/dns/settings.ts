@@ -10,6 +10,7 @@
 // value that is not set. Checks that need an unknown value are skipped.
 
 import { readFile } from "node:fs/promises";
+import { whyUnreadable } from "../shared/index.js";
 import type { DnsProviderDescription, Environment, SettingDescription, SettingProblem } from "./description.js";
 import { whyNotExecutable } from "./executable.js";
 import { dnsProviders, findDnsProvider } from "./registry.js";
@@ -203,7 +204,7 @@ async function lookUp(name: string, config: Readonly<Record<string, string | und
         const text = (await readFile(lookup.path, "utf8")).replace(/\r?\n$/, "");
         return { state: "known", text, source: `the file ${lookup.path} named by ${lookup.key}` };
       } catch (error) {
-        return { state: "problem", problem: { setting: lookup.key, summary: `${lookup.key}: cannot read ${lookup.path}`, detail: readFailure(error) } };
+        return { state: "problem", problem: { setting: lookup.key, summary: `${lookup.key}: cannot read ${lookup.path}`, detail: whyUnreadable(error) } };
       }
   }
 }
@@ -218,19 +219,6 @@ function configValue(config: Readonly<Record<string, string | undefined>>, key: 
 /** An environment variable's value; undefined when unset or empty. */
 function envValue(env: Environment, key: string): string | undefined {
   return env[key] || undefined;
-}
-
-function readFailure(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return (error as Error).message;
-  }
 }
 
 function missingProblem(name: string): SettingProblem {

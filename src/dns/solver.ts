@@ -6,10 +6,10 @@ import type { Dns01Challenge, Dns01Solver } from "../acme/solver.js";
 import type { Logger } from "../log/logger.js";
 import type { Environment } from "./description.js";
 import { followCnames, whyBadNameservers } from "./dns-lookup.js";
-import type { ChallengeRecord, DnsProvider, PropagationTimings } from "./dns-provider.js";
+import { challengeKey, type ChallengeRecord, type DnsProvider, type PropagationTimings } from "./dns-provider.js";
 import { DnsChallengeError, rejectionsOf } from "./errors.js";
 import { dnsProviderFactories } from "./factories.js";
-import { pause } from "./pause.js";
+import { sleep } from "../shared/index.js";
 import { recursiveResolvers, waitForPropagation, type PropagationOptions } from "./propagation.js";
 import { resolveDnsChallenge, type DnsChallengeBlock, type DnsChallengeProblem } from "./settings.js";
 
@@ -132,10 +132,6 @@ class MultiProviderSolver implements Dns01Solver {
     const seconds = Math.max(...this.blocks.map(({ provider }) => provider.sequenceIntervalSeconds ?? 0));
     if (seconds <= 0) return;
     this.logger.debug("dns: waiting between rounds of challenges", { seconds });
-    await pause(seconds, signal);
+    await sleep(seconds * 1000, signal);
   }
-}
-
-function challengeKey(challenge: Dns01Challenge): string {
-  return `${challenge.identifier} ${challenge.token}`;
 }

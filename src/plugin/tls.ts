@@ -3,8 +3,9 @@
 //
 // Written by hand rather than with @peculiar/x509 on purpose: that library costs about
 // 140 ms to load, and Terraform starts the provider 3-4 times per apply. A certificate of
-// fixed shape needs only a small DER writer.
+// fixed shape needs only a small DER writer (src/shared).
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { bitString, boolean, explicit, implicitPrimitive, integer, octetString, oid, sequence as seq, setOf, toPem, utcTime, utf8String } from "../shared/index.js";
 
 export interface ServerCertificate {
   certificatePem: string;
@@ -27,11 +28,11 @@ const OID = {
 
 export function createServerCertificate(now = new Date()): ServerCertificate {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const name = seq(set(seq(oid(OID.organization), utf8("acme-tf"))), set(seq(oid(OID.commonName), utf8("localhost"))));
+  const name = seq(setOf(seq(oid(OID.organization), utf8String("acme-tf"))), setOf(seq(oid(OID.commonName), utf8String("localhost"))));
   const notBefore = new Date(now.getTime() - 30_000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
   const tbs = seq(
-    explicit(0, integer(Buffer.from([2]))),
+    explicit(0, integer(2)),
     integer(serialNumber()),
     seq(oid(OID.ecdsaWithSha256)),
     name,
@@ -45,7 +46,7 @@ export function createServerCertificate(now = new Date()): ServerCertificate {
         // digitalSignature, keyEncipherment, keyAgreement, keyCertSign
         extension(OID.keyUsage, true, bitString(Buffer.from([0b10101100]), 2)),
         extension(OID.extKeyUsage, false, seq(oid(OID.serverAuth), oid(OID.clientAuth))),
-        extension(OID.subjectAltName, false, seq(tlv(0x82, Buffer.from("localhost", "ascii")))),
+        extension(OID.subjectAltName, false, seq(implicitPrimitive(2, Buffer.from("localhost", "ascii")))),
       ),
     ),
   );
@@ -58,11 +59,6 @@ export function createServerCertificate(now = new Date()): ServerCertificate {
   };
 }
 
-function toPem(label: string, der: Buffer): string {
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
-}
-
 function serialNumber(): Buffer {
   const bytes = randomBytes(16);
   // Positive and without a leading zero byte, as DER requires.
@@ -70,42 +66,6 @@ function serialNumber(): Buffer {
   return bytes;
 }
 
-function tlv(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), length(content.length), content]);
-}
-
-function length(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let rest = n; rest > 0; rest >>= 8) bytes.unshift(rest & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
-const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
-const integer = (bytes: Buffer) => tlv(0x02, bytes);
-const boolean = (value: boolean) => tlv(0x01, Buffer.from([value ? 0xff : 0x00]));
-const utf8 = (text: string) => tlv(0x0c, Buffer.from(text, "utf8"));
-const explicit = (n: number, inner: Buffer) => tlv(0xa0 + n, inner);
-const bitString = (bytes: Buffer, unusedBits: number) => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
-const octetString = (bytes: Buffer) => tlv(0x04, bytes);
-
 function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return seq(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
-}
-
-function utcTime(date: Date): Buffer {
-  const text = date.toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z";
-  return tlv(0x17, Buffer.from(text, "ascii"));
-}
-
-function oid(dotted: string): Buffer {
-  const [first, second, ...rest] = dotted.split(".").map(Number);
-  const bytes = [first! * 40 + second!];
-  for (const arc of rest) {
-    const chunk = [arc & 0x7f];
-    for (let v = arc >> 7; v > 0; v >>= 7) chunk.unshift((v & 0x7f) | 0x80);
-    bytes.push(...chunk);
-  }
-  return tlv(0x06, Buffer.from(bytes));
 }

@@ -6,12 +6,9 @@ import { privateKeyProblem } from "../acme/keys.js";
 import type { DnsChallengeProblem } from "../dns/index.js";
 import { error, warning, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
 import { isUnknown, type TfObject } from "../plugin/values.js";
+import { isDnsName } from "../shared/index.js";
 import { blocksOf, checkOneOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
 import { KEY_TYPES, REVOCATION_REASONS } from "./certificate-schema.js";
-
-// A DNS name, optionally with one leading wildcard label, without a trailing dot: ACME
-// identifiers are written without one (RFC 8555 7.1.4), and CAs reject "example.com.".
-const DNS_NAME = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 export async function validateCertificateConfig(config: TfObject, env: Readonly<NodeJS.ProcessEnv>): Promise<Diagnostic[]> {
   const diagnostics = [
@@ -62,10 +59,11 @@ function namesProblems(config: TfObject): Diagnostic[] {
 
 function nameProblems(name: string, path: AttributePath): Diagnostic[] {
   if (isIP(name)) return [error("IP addresses cannot be certified here", `${name} is an IP address; DNS-01 challenges validate DNS names only.`, path)];
-  if (name.endsWith(".") && DNS_NAME.test(name.slice(0, -1))) {
+  // ACME identifiers are written without a trailing dot (RFC 8555 7.1.4), and CAs reject "example.com.".
+  if (name.endsWith(".") && isDnsName(name.slice(0, -1), { wildcard: true })) {
     return [error("Invalid domain name", `${JSON.stringify(name)} ends with a dot: write it without one (${JSON.stringify(name.slice(0, -1))}), as ACME servers expect.`, path)];
   }
-  if (!DNS_NAME.test(name) || name.length > 253) {
+  if (!isDnsName(name, { wildcard: true })) {
     return [error("Invalid domain name", `${JSON.stringify(name)} is not a valid DNS name (a wildcard is allowed only as the first label, like *.example.com).`, path)];
   }
   return [];

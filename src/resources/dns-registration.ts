@@ -7,11 +7,11 @@ import { error, warning, type Diagnostic } from "../plugin/diagnostics.js";
 import type { Schema } from "../plugin/schema.js";
 import type { TfObject } from "../plugin/values.js";
 import type { ResourceType } from "../provider/resource-type.js";
+import { isDnsName } from "../shared/index.js";
 import { stringListOf, stringOf } from "./attributes.js";
 import type { AcmeProviderData } from "./provider-config.js";
 
 const REQUEST_TIMEOUT_SECONDS = 30;
-const DOMAIN_NAME = /^([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 const schema: Schema = {
   version: 0,
@@ -98,7 +98,7 @@ function validate(config: TfObject): Diagnostic[] {
   if (domain !== undefined) {
     if (domain.startsWith("*.")) {
       diagnostics.push(error("Invalid domain", `domain must be the bare domain, here ${JSON.stringify(domain.slice(2))}: its account also answers the wildcard's challenges.`, ["domain"]));
-    } else if (!DOMAIN_NAME.test(domain.replace(/\.$/, "")) || domain.length > 253) {
+    } else if (!isDnsName(domain.replace(/\.$/, ""))) {
       diagnostics.push(error("Invalid domain", `domain must be a domain name like example.com; got ${JSON.stringify(domain)}.`, ["domain"]));
     }
   }

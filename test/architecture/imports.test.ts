@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from "node:path";
 const src = new URL("../../src/", import.meta.url).pathname;
 
 /** The folders whose front doors are kept (all of src/ once every folder has its front). */
-const GUARDED = ["dns"];
+const GUARDED = ["dns", "shared"];
 
 /** Fronts besides index.ts, and why each exists. */
 const EXTRA_FRONTS: Record<string, Record<string, string>> = {
@@ -113,4 +113,15 @@ it("describing DNS providers loads none of their run-time code (the CDKTF constr
   }
   // The check sees what the runtime loads.
   expect([...reachable("dns/runtime.ts")].filter((file) => specifiers.get(file)!.includes("execa"))).toEqual(["dns/exec/program.ts"]);
+});
+
+it("keeps dependencies pointing inward: plugin and acme use only the logger and shared helpers, shared nothing", () => {
+  const allowed: Record<string, string[]> = { plugin: ["log", "shared"], acme: ["log", "shared"], shared: [], log: [] };
+  const outward = [...graph].flatMap(([file, targets]) => {
+    const folder = topFolder(file);
+    const permitted = allowed[folder];
+    if (!permitted) return [];
+    return targets.filter((target) => topFolder(target) !== folder && !permitted.includes(topFolder(target))).map((target) => `${file} -> ${target}`);
+  });
+  expect(outward).toEqual([]);
 });

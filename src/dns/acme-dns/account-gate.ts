@@ -5,7 +5,7 @@
 // are cleaned up. An instance that needs more than two values at once on one account
 // (apex + wildcard of two domains sharing an account) cannot be served and is told so.
 
-import { pause } from "../pause.js";
+import { sleep } from "../../shared/index.js";
 
 export const VALUES_PER_ACCOUNT = 2;
 const WAIT_STEP_SECONDS = 0.05;
@@ -45,7 +45,7 @@ export async function takeValue(account: string, owner: object, purpose: string,
     if (Date.now() > deadline) {
       throw new Error(`the acme-dns account stayed busy for ${waitSeconds} s answering ${holding.purposes.join(" and ")} for another certificate or dns_challenge block sharing it`);
     }
-    await pause(WAIT_STEP_SECONDS, signal);
+    await sleep(WAIT_STEP_SECONDS * 1000, signal);
   }
 }
 

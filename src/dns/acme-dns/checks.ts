@@ -3,6 +3,7 @@
 // Credentials are secret: problems name the setting, the domain and the field, never values.
 
 import { readFile } from "node:fs/promises";
+import { whyUnreadable } from "../../shared/index.js";
 import type { SettingProblem, SettingsToCheck } from "../description.js";
 import { checkApiBase, parseAllowlist } from "./addresses.js";
 import { parseCredentials } from "./credentials.js";
@@ -63,7 +64,7 @@ async function credentialsFileProblems(path: string, problem: (summary: string, 
         ),
       ];
     }
-    return [problem(`cannot read ${path}`, code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (error as Error).message)];
+    return [problem(`cannot read ${path}`, whyUnreadable(error))];
   }
   const parsed = parseCredentials(text);
   return parsed.ok ? [] : parsed.problems.map((why) => problem(`invalid acme-dns credentials in ${path}`, why));

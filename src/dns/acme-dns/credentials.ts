@@ -8,6 +8,8 @@
 //
 // Problems never quote the document: it holds passwords.
 
+import { isDnsName } from "../../shared/index.js";
+
 /** One account on an acme-dns server. */
 export interface AcmeDnsAccount {
   username: string;
@@ -79,7 +81,7 @@ export function serializeCredentials(document: Readonly<Record<string, unknown>>
 
 function whyNotDomainKey(key: string): string | undefined {
   if (key.startsWith("*.")) return `the key ${JSON.stringify(key)} has a wildcard: use the bare domain ${JSON.stringify(credentialsKey(key))}, whose entry also serves *.${credentialsKey(key)}`;
-  if (!/^([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i.test(key)) {
+  if (!isDnsName(key.replace(/\.$/, ""))) {
     return `the key ${JSON.stringify(key.slice(0, 80))} is not a domain name: keys are the domains to certify, like "example.com"`;
   }
   return undefined;

@@ -4,10 +4,8 @@
 // to create, instead of as a CA's "incorrect TXT record" minutes later.
 
 import type { Logger } from "../../log/logger.js";
-import { isNoData, withResolver } from "../dns-lookup.js";
-import { pause } from "../pause.js";
-
-const MAX_CNAME_HOPS = 16;
+import { isNoData, MAX_CNAME_HOPS, withoutDot, withResolver } from "../dns-lookup.js";
+import { sleep } from "../../shared/index.js";
 
 export type Delegation =
   | { state: "ok" }
@@ -25,9 +23,9 @@ export function cnameRecord(domain: string, fulldomain: string): string {
 
 /** Follows `_acme-challenge.<domain>`'s CNAMEs through `servers` and says whether they reach `fulldomain`. */
 export async function checkDelegation(servers: readonly string[], domain: string, fulldomain: string, signal: AbortSignal): Promise<Delegation> {
-  const target = bare(fulldomain);
+  const target = withoutDot(fulldomain);
   return withResolver(servers, signal, async (resolver) => {
-    const chain = [`_acme-challenge.${bare(domain)}`];
+    const chain = [`_acme-challenge.${withoutDot(domain)}`];
     for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
       const current = chain[chain.length - 1]!;
       let next: string | undefined;
@@ -38,7 +36,7 @@ export async function checkDelegation(servers: readonly string[], domain: string
         if (!isNoData(error)) return { state: "unresolved", reason: `${current}: ${(error as Error).message}` };
       }
       if (next === undefined) return chain.length === 1 ? { state: "missing" } : { state: "wrong", chain };
-      next = bare(next);
+      next = withoutDot(next);
       if (next === target) return { state: "ok" };
       if (chain.includes(next)) return { state: "wrong", chain: [...chain, next] };
       chain.push(next);
@@ -70,7 +68,7 @@ export async function waitForDelegation({ servers, domain, fulldomain, timeoutSe
     const remainingSeconds = (deadline - Date.now()) / 1000;
     if (remainingSeconds <= 0) throw new Error(delegationProblem(delegation, domain, fulldomain, servers, timeoutSeconds));
     logger.info("acme-dns: waiting for the _acme-challenge CNAME", { domain, state: delegation.state, expected: cnameRecord(domain, fulldomain) });
-    await pause(Math.min(Math.max(intervalSeconds, 0.2), remainingSeconds), signal);
+    await sleep(Math.min(Math.max(intervalSeconds, 0.2), remainingSeconds) * 1000, signal);
   }
 }
 
@@ -85,8 +83,4 @@ function delegationProblem(delegation: Exclude<Delegation, { state: "ok" }>, dom
     case "unresolved":
       return `cannot check the CNAME of _acme-challenge.${domain} (${delegation.reason}). It must be:\n  ${record}\n${checked}`;
   }
-}
-
-function bare(name: string): string {
-  return name.toLowerCase().replace(/\.$/, "");
 }

@@ -5,7 +5,7 @@
 // are answered together; there is nothing to delete, so cleanup only frees the account.
 
 import type { Logger } from "../../log/logger.js";
-import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../dns-provider.js";
+import { challengeKey, type ChallengeRecord, type DnsProvider, type PropagationTimings } from "../dns-provider.js";
 import { systemResolvers } from "../dns-lookup.js";
 import { releaseValue, takeValue, VALUES_PER_ACCOUNT } from "./account-gate.js";
 import { registerAccount, updateTxt, type AcmeDnsEndpoint } from "./api.js";
@@ -103,10 +103,6 @@ export class AcmeDnsProvider implements DnsProvider {
         `and saved in ${storage.path} under "${domain}". Create this DNS record in the zone of ${domain}, then apply again:\n  ${cnameRecord(domain, account.fulldomain)}`,
     );
   }
-}
-
-function challengeKey(challenge: ChallengeRecord["challenge"]): string {
-  return `${challenge.identifier} ${challenge.token}`;
 }
 
 interface Shared<T> {

@@ -11,7 +11,7 @@ import { constants } from "node:fs";
 import { access, open, readFile, realpath, rename, stat, unlink, chmod } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { pause } from "../pause.js";
+import { sleep, whyUnreadable } from "../../shared/index.js";
 import { parseCredentials, serializeCredentials, withAccount, type AcmeDnsAccount, type Credentials } from "./credentials.js";
 
 export type CredentialsStorage = FileStorage | InlineStorage;
@@ -94,7 +94,7 @@ async function readCredentialsText(path: string, setting: string): Promise<strin
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    throw new Error(`${setting}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    throw new Error(`${setting}: cannot read ${path}: ${whyUnreadable(error)}`);
   }
 }
 
@@ -145,7 +145,7 @@ async function withLock<T>(lockPath: string, signal: AbortSignal, critical: () =
       if (Date.now() > deadline) {
         throw new Error(`${lockPath} has been locked for over ${LOCK_WAIT_MS / 1000} s by another writer; remove it if no other run is adding accounts`);
       }
-      await pause(LOCK_RETRY_SECONDS, signal);
+      await sleep(LOCK_RETRY_SECONDS * 1000, signal);
     }
   }
   try {

@@ -1,0 +1,13 @@
+// Waiting that an AbortSignal cuts short, rejecting with the signal's own reason (what the
+// caller aborted with) rather than a generic AbortError.
+
+import { setTimeout as wait } from "node:timers/promises";
+
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await wait(ms, undefined, { signal });
+  } catch (error) {
+    signal.throwIfAborted();
+    throw error;
+  }
+}
