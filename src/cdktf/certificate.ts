@@ -49,7 +49,7 @@ export interface CertificateConfig extends TerraformMetaArguments {
   readonly preCheckDelay?: number;
   /** Seconds to wait instead of checking propagation (default 0: check). */
   readonly propagationWait?: number;
-  /** Use ACME Renewal Information (ARI) to decide renewal (default false). */
+  /** Accepted for compatibility with the reference provider; ACME Renewal Information (ARI) is not used yet, and true gives a warning (default false). */
   readonly useRenewalInfo?: boolean | IResolvable;
   /** Ignore the CA's Retry-After on renewal information (default false). */
   readonly renewalInfoIgnoreRetryAfter?: boolean | IResolvable;

@@ -136,7 +136,8 @@ function isKnownKey(description: DnsProviderDescription, key: string): boolean {
 function unknownKeyProblems(description: DnsProviderDescription, keys: string[]): SettingProblem[] {
   const prefix = description.passThroughConfig?.reservedPrefix;
   const known = description.settings.map((setting) => setting.name).join(", ");
-  const passedOn = prefix === undefined ? "" : `; keys not starting with ${prefix} are passed to the provider as they are`;
+  // Where the other keys go (exec: the program's environment), the docs' sentence as plain text.
+  const passedOn = description.passThroughConfig ? `. ${description.passThroughConfig.help.replaceAll("`", "")}` : "";
   return keys
     .filter((key) => !isKnownKey(description, key) && (prefix === undefined || key.startsWith(prefix)))
     .map((key) => ({

@@ -1,21 +1,21 @@
-// End to end: the example CDKTF app (cdktf.json at the repository root, examples/cdktf) is
-// synthesized by the cdktf CLI with the lab's values, and deployed with `cdktf deploy`,
-// which drives the real terraform CLI with this provider installed in a filesystem mirror,
-// against Pebble, bind9 and unbound. The certificate is checked with openssl, a second plan
-// must be empty, and `cdktf destroy` must leave nothing (and revoke the certificate).
+// End to end: the example CDKTF app's acme-dns stack (cdktf.json at the repository root,
+// examples/cdktf) is synthesized by the cdktf CLI with the lab's values, and deployed with
+// `cdktf deploy`, which drives the real terraform CLI with this provider installed in a
+// filesystem mirror, against Pebble, bind9 and unbound and the acme-dns stand-in. The
+// certificate is checked with openssl, and `cdktf destroy` must leave nothing. (The exec
+// path is deployed from the packed package, in a cdktf init project: test/package.)
 //
 // Offline, `cdktf deploy` would run `terraform providers lock`, which asks the registry;
 // a `terraform init` in the stack's directory first (the mirror answers it) writes the lock
 // file, and cdktf then goes straight to the apply.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { startAcmeDnsServer, type AcmeDnsServer } from "../acme-dns-server/server.js";
-import { certStatus, dig, fetchPebbleRoots, lab } from "../lab/index.js";
+import { dig, fetchPebbleRoots, lab } from "../lab/index.js";
 import { TerraformWorkspace } from "../terraform/workspace.js";
-import type { SynthesizedJson } from "./support.js";
 
 const environment = lab();
 const repository = new URL("../../", import.meta.url).pathname;
@@ -70,10 +70,6 @@ async function verify(certificatePem: string, issuerPem: string): Promise<string
   return execFileSync("openssl", ["verify", "-CAfile", join(dir, "root.pem"), "-untrusted", join(dir, "chain.pem"), join(dir, "cert.pem")], { encoding: "utf8" });
 }
 
-function serialHex(certificatePem: string): string {
-  return execFileSync("openssl", ["x509", "-noout", "-serial"], { input: certificatePem, encoding: "utf8" }).trim().replace(/^serial=/, "");
-}
-
 interface Deployment {
   outdir: string;
   stackDir: string;
@@ -99,34 +95,6 @@ function deployment(stack: string, extraEnv: Record<string, string>): Deployment
 async function outputs(d: Deployment): Promise<Record<string, { value: unknown }>> {
   return JSON.parse(await d.terraform(["output", "-json"])) as Record<string, { value: unknown }>;
 }
-
-test("cdktf synth + cdktf deploy of the exec example issue a valid certificate; a second plan is empty; cdktf destroy revokes it", async () => {
-  const domain = `cdktf-exec.${environment.zone}`;
-  const d = deployment("exec", { CERT_DOMAIN: domain });
-
-  await d.cdktf(["synth"]);
-  const json = JSON.parse(readFileSync(join(d.stackDir, "cdk.tf.json"), "utf8")) as SynthesizedJson;
-  expect(json.terraform?.required_providers?.acme?.source).toBe("registry.terraform.io/acme-tf/acme");
-  // terraform validate asks the installed provider to validate every block, from the
-  // stack's directory, where the program's relative asset path resolves.
-  await d.terraform(["init", "-input=false", "-no-color"]);
-  expect(await d.terraform(["validate", "-no-color"])).toMatch(/Success! The configuration is valid/);
-
-  await d.cdktf(["deploy", "exec", "--auto-approve"]);
-  const values = await outputs(d);
-  const certificatePem = String(values.certificate_pem!.value);
-  expect(await verify(certificatePem, String(values.issuer_pem!.value))).toMatch(/cert\.pem: OK/);
-  const text = execFileSync("openssl", ["x509", "-noout", "-ext", "subjectAltName"], { input: certificatePem, encoding: "utf8" });
-  expect(text).toContain(`DNS:${domain}`);
-  expect(text).toContain(`DNS:*.${domain}`);
-
-  const plan = await execa("terraform", ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { cwd: d.stackDir, env: d.env, extendEnv: false, reject: false, stdin: "ignore" });
-  expect(plan.exitCode).toBe(0);
-
-  await d.cdktf(["destroy", "exec", "--auto-approve"]);
-  expect((await d.terraform(["state", "list"])).trim()).toBe("");
-  expect((await certStatus(environment.managementUrl, serialHex(certificatePem), environment.caCertPath)).Status).toBe("Revoked");
-});
 
 describe("the acme-dns example", () => {
   let server: AcmeDnsServer;
