@@ -28,7 +28,7 @@ test("@arethetypeswrong/cli finds no problem in any entry point", async () => {
 test("the package ships what runs, and nothing twice", async () => {
   const listing = await ok("tar", ["-tzf", tarball], REPOSITORY);
   const files = listing.trim().split("\n").map((path) => path.replace(/^package\//, ""));
-  expect(files).toEqual(expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "package.json", "dist/bundle/provider.js", "dist/constructs/cdktf.cjs", "dist/constructs/cdktf.js"]));
+  expect(files).toEqual(expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "package.json", "dist/bundle/provider.cjs", "dist/constructs/cdktf.cjs", "dist/constructs/cdktf.js"]));
   // No source maps (their sources are not shipped), no unbundled copy of the provider, no tests.
   expect(files.filter((path) => path.endsWith(".map") || path.startsWith("src/") || path.startsWith("test/") || /^dist\/(plugin|provider|resources|acme|dns)\//.test(path))).toEqual([]);
   const manifest = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")) as Record<string, unknown>;
