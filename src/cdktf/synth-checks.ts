@@ -43,8 +43,23 @@ const verdicts = new WeakMap<IConstruct, { key: string; diagnostics: Diagnostic[
 
 /** Register an acme construct for the synth checks. */
 export function addSynthChecks(element: TerraformElement, spec: ElementSpec, config: () => object): void {
+  sameLibrary(element, spec);
   registered.set(element, { spec, config });
   element.node.addValidation({ validate: () => synthProblems(element) });
+}
+
+/**
+ * A construct in a stack of the other CDKTF library (cdktn's stack with acme-tf/cdktf, or
+ * the reverse) is accepted by the base classes and crashes the synth far from the cause
+ * (`_resetResolveDiscoveredProviderFeatureUsage is not a function`): say so at once.
+ */
+function sameLibrary(element: TerraformElement, spec: ElementSpec): void {
+  if (element.node.scopes.some((scope) => scope instanceof TerraformStack)) return;
+  throw new Error(
+    `${spec.typeName} ${element.node.path}: it is not in a TerraformStack of the CDKTF library these constructs extend. ` +
+      `acme-tf/cdktf extends the package "cdktf" (cdktf, or cdktn installed under that name), acme-tf/cdktn the package "cdktn": ` +
+      `import the constructs from the one matching where your app imports App and TerraformStack from.`,
+  );
 }
 
 function synthProblems(element: TerraformElement): string[] {
