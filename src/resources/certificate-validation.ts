@@ -18,7 +18,7 @@ export async function validateCertificateConfig(config: TfObject, env: Readonly<
     ...numbersProblems(config),
     ...(await pemProblems(config)),
     ...nameserverProblems(config),
-    ...renewalInfoWarnings(config),
+    ...conflictProblems(config),
     ...(await dnsChallengeProblems(config, env)),
   ];
   return diagnostics;
@@ -81,7 +81,52 @@ function numbersProblems(config: TfObject): Diagnostic[] {
   atLeast("pre_check_delay", 0, "seconds");
   atLeast("propagation_wait", 0, "seconds");
   atLeast("validity_days", 1, "days");
-  atLeast("renewal_info_max_sleep", 0, "seconds");
+  const maxSleep = numberOf(config, "renewal_info_max_sleep");
+  // The reference's range: apply may wait at most 15 minutes for the selected moment.
+  if (maxSleep !== undefined && (maxSleep < 0 || maxSleep > 900 || !Number.isInteger(maxSleep))) {
+    diagnostics.push(error("Invalid renewal_info_max_sleep", `renewal_info_max_sleep must be a whole number of seconds from 0 to 900; got ${maxSleep}.`, ["renewal_info_max_sleep"]));
+  }
+  const validityDays = numberOf(config, "validity_days");
+  const minDays = isUnknown(config.min_days_remaining) ? undefined : (numberOf(config, "min_days_remaining") ?? 30);
+  if (validityDays !== undefined && minDays !== undefined && config.min_days_dynamic !== true && validityDays <= minDays) {
+    diagnostics.push(
+      error(
+        "Invalid validity_days",
+        `validity_days (${validityDays}) must be greater than min_days_remaining (${minDays}${config.min_days_remaining === null ? ", the default" : ""}): a certificate that short would be renewed at every plan. Raise validity_days, lower min_days_remaining, or set min_days_dynamic = true.`,
+        ["validity_days"],
+      ),
+    );
+  }
+  return diagnostics;
+}
+
+/** Arguments the reference lets be set only one at a time, and dns_challenge providers given twice. */
+function conflictProblems(config: TfObject): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const pairs: [string, string, string][] = [
+    ["min_days_dynamic", "min_days_remaining", "min_days_dynamic derives the renewal threshold from the certificate's lifetime"],
+    ["propagation_wait", "pre_check_delay", "propagation_wait replaces the propagation check that pre_check_delay delays"],
+  ];
+  for (const [name, other, why] of pairs) {
+    if (config[name] !== null && config[other] !== null && !isUnknown(config[name]) && !isUnknown(config[other])) {
+      diagnostics.push(error(`Conflicting ${name}`, `${name} cannot be used with ${other}: ${why}. Remove one of them.`, [name]));
+    }
+  }
+  const seen = new Set<string>();
+  blocksOf(config, "dns_challenge").forEach((block, index) => {
+    const provider = stringOf(block, "provider");
+    if (provider === undefined) return;
+    if (seen.has(provider)) {
+      diagnostics.push(
+        error(
+          "Duplicate dns_challenge provider",
+          `Two dns_challenge blocks use the provider "${provider}". Use one block per provider; a provider's settings go in its one config map.`,
+          ["dns_challenge", index, "provider"],
+        ),
+      );
+    }
+    seen.add(provider);
+  });
   return diagnostics;
 }
 
@@ -100,18 +145,6 @@ async function pemProblems(config: TfObject): Promise<Diagnostic[]> {
     }
   }
   return diagnostics;
-}
-
-/** Accepted so that the reference's HCL validates, but not acted upon yet: say so. */
-function renewalInfoWarnings(config: TfObject): Diagnostic[] {
-  if (config.use_renewal_info !== true) return [];
-  return [
-    warning(
-      "use_renewal_info is not supported yet",
-      "This provider does not query ACME Renewal Information (ARI) yet: renewal is decided by min_days_remaining alone.",
-      ["use_renewal_info"],
-    ),
-  ];
 }
 
 function nameserverProblems(config: TfObject): Diagnostic[] {

@@ -1,18 +1,22 @@
-// Resource acme_certificate: issue through DNS-01, renew at plan time when fewer than
-// min_days_remaining days are left (an in-place update keeping the key or CSR), replace
-// when names, key or CSR change, revoke on destroy.
+// Resource acme_certificate: issue through DNS-01, renew at plan time (an in-place update
+// keeping the key or CSR; when, see certificate-renewal.ts), replace when names, key or
+// CSR change, revoke on destroy. Its id is a random UUID kept across renewals, as the
+// reference's; state of the reference's and acme-tf's older versions upgrades
+// (certificate-state.ts).
+import { randomUUID } from "node:crypto";
 import type { Dns01Solver } from "../acme/solver.js";
 import { DiagnosticsError } from "../plugin/diagnostics.js";
 import { UNKNOWN, isUnknown, valuesEqual, type TfObject } from "../plugin/values.js";
 import type { OperationContext, ResourceType } from "../provider/resource-type.js";
 import { blocksOf, boolOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
-import { certificateDefaults, certificateSchema, replacingArguments } from "./certificate-schema.js";
+import { refreshedRenewalInfo, renewalReason, waitForSelectedMoment } from "./certificate-renewal.js";
+import { certificateDefaults, certificateSchema, RENEWAL_INFO_ATTRIBUTES, replacingArguments } from "./certificate-schema.js";
+import { certificateStateUpgraders } from "./certificate-state.js";
 import { dnsProblemDiagnostic, validateCertificateConfig } from "./certificate-validation.js";
 import { requireServerUrl, type AcmeProviderData } from "./provider-config.js";
 
-/** What issuing (or renewing) decides: unknown in the plan until apply. */
-const ISSUED_ATTRIBUTES = [
-  "id",
+/** What renewing decides: unknown in the plan until apply. */
+const RENEWED_ATTRIBUTES = [
   "certificate_url",
   "certificate_pem",
   "issuer_pem",
@@ -20,9 +24,8 @@ const ISSUED_ATTRIBUTES = [
   "certificate_not_before",
   "certificate_not_after",
   "certificate_serial",
+  ...RENEWAL_INFO_ATTRIBUTES,
 ] as const;
-
-const DAY_MS = 86_400_000;
 
 type Context = OperationContext<AcmeProviderData>;
 
@@ -31,12 +34,14 @@ export const certificateResource: ResourceType<AcmeProviderData> = {
   schema: certificateSchema,
   defaults: certificateDefaults,
   replaceOnChange: replacingArguments,
+  stateUpgraders: certificateStateUpgraders,
   validate: validateCertificateConfig,
 
   async planUpdate({ prior, planned, context }) {
-    if (renewalDue(prior, planned)) {
-      context.logger.info("certificate renewal planned", { not_after: stringOf(prior, "certificate_not_after") });
-      return { planned: withUnknown(planned, ISSUED_ATTRIBUTES) };
+    const reason = renewalReason(prior, planned);
+    if (reason) {
+      context.logger.info("certificate renewal planned", { reason, not_after: stringOf(prior, "certificate_not_after") });
+      return { planned: withUnknown(planned, RENEWED_ATTRIBUTES) };
     }
     if (!valuesEqual(prior.certificate_p12_password ?? null, planned.certificate_p12_password ?? null)) {
       return { planned: withUnknown(planned, ["certificate_p12"]) };
@@ -45,21 +50,25 @@ export const certificateResource: ResourceType<AcmeProviderData> = {
   },
 
   async create(planned, context) {
-    return issue(planned, context, undefined);
+    return issue({ ...planned, id: randomUUID() }, context, {});
   },
 
   async update(prior, planned, context) {
     if (isUnknown(planned.certificate_pem)) {
-      // Renewal: same key (or CSR), new certificate. The old one is left to expire, as
-      // the reference does.
-      return issue(planned, context, stringOf(prior, "private_key_pem") || undefined);
+      // Renewal: same key (or CSR), new certificate, same id. The old one is left to
+      // expire, as the reference does; with ARI the order names it in `replaces`.
+      await waitForSelectedMoment(prior, planned, context.signal, context.logger);
+      return issue(planned, context, { privateKeyPem: stringOf(prior, "private_key_pem") || undefined, replacing: stringOf(prior, "certificate_pem") });
     }
     if (isUnknown(planned.certificate_p12)) return { ...planned, certificate_p12: await pkcs12(planned) };
     return planned;
   },
 
-  async read(state) {
-    return state;
+  async read(state, context) {
+    // Arguments a reference release added after the state was written read as its defaults.
+    const filled = { ...state };
+    for (const [name, value] of Object.entries(certificateDefaults)) if (filled[name] === null) filled[name] = value;
+    return { ...filled, ...(await refreshedRenewalInfo(filled, acmeTarget(filled, context))) };
   },
 
   async delete(state, context) {
@@ -75,31 +84,26 @@ export const certificateResource: ResourceType<AcmeProviderData> = {
     const { alreadyRevoked } = await revokeCertificate({
       ...acmeTarget(state, context),
       certificatePem,
-      reason: (stringOf(state, "revoke_certificate_reason") ?? "unspecified") as never,
+      ...optional("reason", stringOf(state, "revoke_certificate_reason") as never),
       ...(privateKeyPem ? { certificateKeyPem: privateKeyPem } : {}),
     });
     context.logger.info(alreadyRevoked ? "certificate was already revoked" : "certificate revoked", { id: stringOf(state, "id") });
   },
 };
 
-/** Renewal is due when fewer than min_days_remaining days are left (negative: never). */
-function renewalDue(prior: TfObject, planned: TfObject): boolean {
-  const minDays = numberOf(planned, "min_days_remaining") ?? 30;
-  const notAfter = Date.parse(stringOf(prior, "certificate_not_after") ?? "");
-  if (minDays < 0 || Number.isNaN(notAfter)) return false;
-  return notAfter - Date.now() < minDays * DAY_MS;
-}
-
-async function issue(planned: TfObject, context: Context, privateKeyPem: string | undefined): Promise<TfObject> {
+async function issue(planned: TfObject, context: Context, renewal: { privateKeyPem?: string | undefined; replacing?: string | undefined }): Promise<TfObject> {
   const [{ issueCertificate }, solver] = await Promise.all([import("../acme/certificates.js"), dnsSolver(planned, context)]);
   const csrPem = stringOf(planned, "certificate_request_pem");
+  const { privateKeyPem } = renewal;
+  const replaces = renewal.replacing ? await renewedIdentifier(renewal.replacing) : undefined;
   const issued = await issueCertificate({
     ...acmeTarget(planned, context),
     ...(csrPem ? { csrPem } : { names: certificateNames(planned), keyType: stringOf(planned, "key_type") as never }),
     ...(privateKeyPem && !csrPem ? { privateKeyPem } : {}),
     mustStaple: boolOf(planned, "must_staple") ?? false,
-    ...optional("preferredChain", stringOf(planned, "preferred_chain")),
-    ...optional("profile", stringOf(planned, "profile")),
+    ...optional("preferredChain", stringOf(planned, "preferred_chain") || undefined),
+    ...optional("profile", stringOf(planned, "profile") || undefined),
+    ...optional("replaces", replaces),
     ...optional("validityDays", numberOf(planned, "validity_days")),
     certTimeoutSeconds: numberOf(planned, "cert_timeout") ?? 30,
     deactivateAuthorizations: boolOf(planned, "deactivate_authorizations") ?? true,
@@ -109,7 +113,6 @@ async function issue(planned: TfObject, context: Context, privateKeyPem: string 
   });
   const state: TfObject = {
     ...planned,
-    id: issued.certificateUrl,
     certificate_url: issued.certificateUrl,
     certificate_domain: issued.domain,
     private_key_pem: issued.privateKeyPem ?? "",
@@ -119,7 +122,14 @@ async function issue(planned: TfObject, context: Context, privateKeyPem: string 
     certificate_not_after: issued.notAfter,
     certificate_serial: issued.serial,
   };
-  return { ...state, certificate_p12: await pkcs12(state) };
+  const renewalInfo = await refreshedRenewalInfo(state, acmeTarget(state, context), true);
+  return { ...state, ...renewalInfo, certificate_p12: await pkcs12(state) };
+}
+
+/** The RFC 9773 certID of the certificate being renewed; undefined when it has none (no AKI). */
+async function renewedIdentifier(certificatePem: string): Promise<string | undefined> {
+  const { certificateIdentifier } = await import("../acme/renewal-info.js");
+  return certificateIdentifier(certificatePem).catch(() => undefined);
 }
 
 async function pkcs12(state: TfObject): Promise<string> {

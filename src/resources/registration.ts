@@ -9,13 +9,14 @@ import { isUnknown, type TfObject } from "../plugin/values.js";
 import type { OperationContext, ResourceType } from "../provider/resource-type.js";
 import { blocksOf, checkOneOf, numberOf, stringOf } from "./attributes.js";
 import { requireServerUrl, type AcmeProviderData } from "./provider-config.js";
+import { REGISTRATION_SCHEMA_VERSION, registrationStateUpgraders } from "./registration-state.js";
 
 const ALGORITHMS = ["ECDSA", "RSA"] as const;
 const CURVES = ["P256", "P384"] as const;
 const RSA_BITS = [2048, 3072, 4096] as const;
 
 const schema: Schema = {
-  version: 0,
+  version: REGISTRATION_SCHEMA_VERSION,
   block: {
     description: "An account on the ACME server.",
     attributes: {
@@ -30,7 +31,7 @@ const schema: Schema = {
       account_key_algorithm: { type: "string", optional: true, computed: true, description: "`ECDSA` (default) or `RSA`, for a generated key." },
       account_key_ecdsa_curve: { type: "string", optional: true, computed: true, description: "`P256` or `P384` (default), for a generated ECDSA key." },
       account_key_rsa_bits: { type: "number", optional: true, computed: true, description: "`2048`, `3072` or `4096` (default), for a generated RSA key." },
-      email_address: { type: "string", optional: true, description: "The contact email address of the account." },
+      email_address: { type: "string", optional: true, description: "The contact email address of the account (`admin@example.com`; a `mailto:` prefix is accepted and not doubled)." },
       registration_url: { type: "string", computed: true, description: "The account's URL on the ACME server." },
     },
     blocks: {
@@ -40,7 +41,7 @@ const schema: Schema = {
         block: {
           description: "External account binding credentials, for CAs that require them.",
           attributes: {
-            key_id: { type: "string", required: true, description: "The key ID the CA gave you." },
+            key_id: { type: "string", required: true, sensitive: true, description: "The key ID the CA gave you." },
             hmac_base64: { type: "string", required: true, sensitive: true, description: "The base64url HMAC key the CA gave you." },
           },
         },
@@ -61,11 +62,13 @@ export const registrationResource: ResourceType<AcmeProviderData> = {
     "email_address",
     "external_account_binding",
   ],
+  stateUpgraders: registrationStateUpgraders,
   validate,
   async create(planned, context) {
     const accountKeyPem = stringOf(planned, "account_key_pem") ?? (await generateAccountKey(accountKeySpec(planned)));
     const eab = blocksOf(planned, "external_account_binding")[0];
-    const email = stringOf(planned, "email_address");
+    // The contact URL is "mailto:" + the address: one given with the prefix is not doubled.
+    const email = stringOf(planned, "email_address")?.replace(/^mailto:/i, "");
     const { registrationUrl } = await createAccount({
       ...target(context, accountKeyPem),
       ...(email ? { email } : {}),
@@ -111,8 +114,22 @@ function validate(config: TfObject): Diagnostic[] {
   if (problem) {
     diagnostics.push(error("Invalid account_key_pem", `account_key_pem is not a valid PEM private key: ${problem}.`, ["account_key_pem"]));
   }
-  const email = stringOf(config, "email_address");
-  if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) {
+  // The reference: a given account_key_pem conflicts with the generation arguments, and
+  // the curve with the RSA size.
+  const conflicts: [string, string][] = [
+    ["account_key_pem", "account_key_algorithm"],
+    ["account_key_pem", "account_key_ecdsa_curve"],
+    ["account_key_pem", "account_key_rsa_bits"],
+    ["account_key_ecdsa_curve", "account_key_rsa_bits"],
+  ];
+  for (const [name, other] of conflicts) {
+    if (config[name] !== null && config[other] !== null && !isUnknown(config[name]) && !isUnknown(config[other])) {
+      const why = name === "account_key_pem" ? `${other} only describes a key the provider generates` : "a key is either ECDSA (a curve) or RSA (a size)";
+      diagnostics.push(error(`Conflicting ${other}`, `${other} cannot be used with ${name}: ${why}. Remove one of them.`, [other]));
+    }
+  }
+  const email = stringOf(config, "email_address")?.replace(/^mailto:/i, "");
+  if (email !== undefined && !/^[^@\s:]+@[^@\s]+$/.test(email)) {
     diagnostics.push(error("Invalid email_address", `email_address must be an email address like admin@example.com; got ${JSON.stringify(email)}.`, ["email_address"]));
   }
   blocksOf(config, "external_account_binding").forEach((eab, index) => {

@@ -252,7 +252,8 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
     const stored = { id: "https://ca.test/acct/1", registration_url: "https://ca.test/acct/1", account_key_pem: "KEY", email_address: "a@example.com" };
     const response = await provider.rpc("UpgradeResourceState", {
       type_name: "acme_registration",
-      version: 0,
+      // The current version: an older one would fill the key arguments (the reference's upgrade).
+      version: 2,
       raw_state: { json: Buffer.from(JSON.stringify(stored)) },
     });
     expect(response.diagnostics).toEqual([]);

@@ -58,7 +58,11 @@ describe("terraform validate", () => {
         certificate("typo", name("typo"), execChallenge(nsupdateConfig({ EXEC_PATHS: dnsUpdateScript }))) +
         certificate("bad_settings", name("bad_settings"), execChallenge(nsupdateConfig({ EXEC_MODE: "raw", EXEC_PROPAGATION_TIMEOUT: "3s" }))) +
         certificate("no_names", "", execChallenge()) +
-        certificate("renewal_info", `${name("renewal_info")}\n  use_renewal_info = true`, execChallenge()) +
+        certificate("max_sleep", `${name("max_sleep")}\n  use_renewal_info = true\n  renewal_info_max_sleep = 901`, execChallenge()) +
+        certificate("short_validity", `${name("short_validity")}\n  validity_days = 30`, execChallenge()) +
+        certificate("dynamic_and_days", `${name("dynamic_and_days")}\n  min_days_dynamic = true\n  min_days_remaining = 10`, execChallenge()) +
+        certificate("wait_and_delay", `${name("wait_and_delay")}\n  propagation_wait = 10\n  pre_check_delay = 5`, execChallenge()) +
+        certificate("two_exec", name("two_exec"), execChallenge() + execChallenge()) +
         certificate("bad_csr", `  certificate_request_pem = "-----BEGIN CERTIFICATE REQUEST-----\\nnot a CSR\\n-----END CERTIFICATE REQUEST-----\\n"`) +
         `resource "acme_certificate" "bad_resolver" {
   account_key_pem       = acme_registration.account.account_key_pem
@@ -114,8 +118,15 @@ ${execChallenge()}}
     expect(diagnosticsOf(result, "bad_key_type")).toMatch(wrapped('key_type must be one of "P256", "P384", "2048", "4096", "8192"; got "1024"'));
   });
 
-  test("use_renewal_info: a warning that ARI is not acted upon yet", () => {
-    expect(diagnosticsOf(result, "renewal_info")).toMatch(/Warning: use_renewal_info is not supported yet/);
+  // The reference's checks: renewal_info_max_sleep in 0..900, validity_days above
+  // min_days_remaining, min_days_dynamic vs min_days_remaining and propagation_wait vs
+  // pre_check_delay conflicting, one dns_challenge block per provider.
+  test("renewal and propagation arguments out of range or conflicting; one dns_challenge block per provider", () => {
+    expect(diagnosticsOf(result, "max_sleep")).toMatch(wrapped("renewal_info_max_sleep must be a whole number of seconds from 0 to 900; got 901"));
+    expect(diagnosticsOf(result, "short_validity")).toMatch(wrapped("validity_days (30) must be greater than min_days_remaining (30, the default)"));
+    expect(diagnosticsOf(result, "dynamic_and_days")).toMatch(wrapped("min_days_dynamic cannot be used with min_days_remaining"));
+    expect(diagnosticsOf(result, "wait_and_delay")).toMatch(wrapped("propagation_wait cannot be used with pre_check_delay"));
+    expect(diagnosticsOf(result, "two_exec")).toMatch(wrapped('Two dns_challenge blocks use the provider "exec"'));
   });
 
   test("no dns_challenge block", () => {
@@ -143,7 +154,7 @@ ${execChallenge()}}
       new Set([
         "missing_path", "absent_program", "not_executable", "unknown_program", "unreadable_file", "unknown_provider", "double_dot",
         "trailing_dot", "ip_address", "csr_and_names", "bad_key_type", "no_challenge", "typo", "bad_settings", "no_names",
-        "bad_csr", "bad_resolver", "renewal_info",
+        "bad_csr", "bad_resolver", "max_sleep", "short_validity", "dynamic_and_days", "wait_and_delay", "two_exec",
       ]),
     );
   });
