@@ -21,9 +21,11 @@ export interface CertificateConfig extends TerraformMetaArguments {
   readonly keyType?: KeyType | (string & {});
   /** A CSR (PEM) to issue for instead of generating a key, e.g. a @cdktf/provider-tls `CertRequest`'s `certRequestPem`. */
   readonly certificateRequestPem?: string;
-  /** Renew when fewer days than this remain (default 30; negative: never renew). */
+  /** Renew when this many days or fewer remain (default 30; negative: never renew). Conflicts with `minDaysDynamic`. */
   readonly minDaysRemaining?: number;
-  /** Ask the CA for a certificate valid this many days (when the CA supports it). */
+  /** Renew when a third of the lifetime remains (half, for 10 days or less), instead of `minDaysRemaining` (default false). */
+  readonly minDaysDynamic?: boolean | IResolvable;
+  /** Ask the CA for a certificate valid this many days (when the CA supports it); a change renews in place; must exceed `minDaysRemaining`. */
   readonly validityDays?: number;
   /** Add the OCSP must-staple extension (default false). */
   readonly mustStaple?: boolean | IResolvable;
@@ -39,7 +41,7 @@ export interface CertificateConfig extends TerraformMetaArguments {
   readonly certificateP12Password?: string;
   /** Revoke the certificate when it is destroyed or replaced (default true). */
   readonly revokeCertificateOnDestroy?: boolean | IResolvable;
-  /** The revocation reason (default `unspecified`). */
+  /** The revocation reason (default: none given). */
   readonly revokeCertificateReason?: RevocationReason | (string & {});
   /** Resolvers (`host:port`) for every DNS lookup of the propagation checks, instead of the system's. */
   readonly recursiveNameservers?: string[];
@@ -49,11 +51,11 @@ export interface CertificateConfig extends TerraformMetaArguments {
   readonly preCheckDelay?: number;
   /** Seconds to wait instead of checking propagation (default 0: check). */
   readonly propagationWait?: number;
-  /** Accepted for compatibility with the reference provider; ACME Renewal Information (ARI) is not used yet, and true gives a warning (default false). */
+  /** Renew when the CA's ACME Renewal Information (ARI, RFC 9773) says so (default false). */
   readonly useRenewalInfo?: boolean | IResolvable;
   /** Ignore the CA's Retry-After on renewal information (default false). */
   readonly renewalInfoIgnoreRetryAfter?: boolean | IResolvable;
-  /** Seconds to wait at most for a renewal window that starts soon (default 0). */
+  /** Seconds (0 to 900) apply may wait for the selected renewal moment (default 0). */
   readonly renewalInfoMaxSleep?: number;
   /**
    * The DNS providers answering the DNS-01 challenges (each gets every challenge):
@@ -69,6 +71,7 @@ const ARGUMENTS = {
   keyType: { name: "key_type", kind: "string" },
   certificateRequestPem: { name: "certificate_request_pem", kind: "string" },
   minDaysRemaining: { name: "min_days_remaining", kind: "number" },
+  minDaysDynamic: { name: "min_days_dynamic", kind: "bool" },
   validityDays: { name: "validity_days", kind: "number" },
   mustStaple: { name: "must_staple", kind: "bool" },
   preferredChain: { name: "preferred_chain", kind: "string" },
@@ -115,6 +118,11 @@ export class Certificate extends TerraformResource {
       certificateNotBefore: { name: "certificate_not_before", kind: "string" },
       certificateNotAfter: { name: "certificate_not_after", kind: "string" },
       certificateSerial: { name: "certificate_serial", kind: "string" },
+      renewalInfoWindowStart: { name: "renewal_info_window_start", kind: "string" },
+      renewalInfoWindowEnd: { name: "renewal_info_window_end", kind: "string" },
+      renewalInfoWindowSelected: { name: "renewal_info_window_selected", kind: "string" },
+      renewalInfoExplanationUrl: { name: "renewal_info_explanation_url", kind: "string" },
+      renewalInfoRetryAfter: { name: "renewal_info_retry_after", kind: "string" },
     },
   };
 
@@ -126,7 +134,7 @@ export class Certificate extends TerraformResource {
     addSynthChecks(this, Certificate.spec, () => this.config);
   }
 
-  /** The certificate URL. */
+  /** A random UUID, kept across renewals (the certificate's URL is `certificateUrl`). */
   get id(): string {
     return this.getStringAttribute("id");
   }
@@ -196,6 +204,9 @@ export class Certificate extends TerraformResource {
   get renewalInfoMaxSleep(): number {
     return this.getNumberAttribute("renewal_info_max_sleep");
   }
+  get minDaysDynamic(): IResolvable {
+    return this.getBooleanAttribute("min_days_dynamic");
+  }
   /** The certificate's URL on the ACME server. */
   get certificateUrl(): string {
     return this.getStringAttribute("certificate_url");
@@ -231,6 +242,26 @@ export class Certificate extends TerraformResource {
   /** The certificate's serial number. */
   get certificateSerial(): string {
     return this.getStringAttribute("certificate_serial");
+  }
+  /** Start of the CA's suggested renewal window (RFC 3339); empty without ARI. */
+  get renewalInfoWindowStart(): string {
+    return this.getStringAttribute("renewal_info_window_start");
+  }
+  /** End of the CA's suggested renewal window (RFC 3339). */
+  get renewalInfoWindowEnd(): string {
+    return this.getStringAttribute("renewal_info_window_end");
+  }
+  /** The moment in the window picked for renewal (RFC 3339). */
+  get renewalInfoWindowSelected(): string {
+    return this.getStringAttribute("renewal_info_window_selected");
+  }
+  /** The CA's page explaining the window, if any. */
+  get renewalInfoExplanationUrl(): string {
+    return this.getStringAttribute("renewal_info_explanation_url");
+  }
+  /** When renewal information is asked for again (RFC 3339). */
+  get renewalInfoRetryAfter(): string {
+    return this.getStringAttribute("renewal_info_retry_after");
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
