@@ -4,10 +4,8 @@
 // Loaded in a worker thread by run-checks.ts, since validation is asynchronous and cdktf's
 // validations are not: the constructs themselves never load the provider's code.
 import { acmeProvider } from "../resources/index.js";
-import { error, type Diagnostic } from "../plugin/diagnostics.js";
-import type { Block } from "../plugin/schema.js";
-import { UNKNOWN, type TfObject, type TfValue } from "../plugin/values.js";
-import type { Validate } from "../provider/resource-type.js";
+import { error, UNKNOWN, type Block, type Diagnostic, type TfObject, type TfValue } from "../plugin/index.js";
+import type { Validate } from "../provider/index.js";
 import { UNKNOWN_KEY, type Checkable, type CheckRequest } from "./check-types.js";
 
 export async function runChecks(request: CheckRequest): Promise<Diagnostic[][]> {

@@ -3,7 +3,7 @@
 // then takes the answer from the message port synchronously. One worker per batch: a
 // synth checks every acme construct of the app in one go.
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
-import type { Diagnostic } from "../plugin/diagnostics.js";
+import type { Diagnostic } from "../plugin/index.js";
 import type { CheckRequest } from "./check-types.js";
 
 const TIMEOUT_MS = 120_000;

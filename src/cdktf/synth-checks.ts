@@ -18,7 +18,7 @@ import { Annotations, App, AssetType, TerraformAsset, TerraformProvider, Terrafo
 import type { IConstruct } from "constructs";
 import { PROVIDER_SOURCE } from "../identity/index.js";
 import { ACME_DNS_STORAGE_JSON, ACME_DNS_STORAGE_PATH, credentialsKey, findDnsProvider, parseCredentials, settingLookup } from "../dns/index.js";
-import type { AttributePath, Diagnostic } from "../plugin/diagnostics.js";
+import type { AttributePath, Diagnostic } from "../plugin/index.js";
 import { UNKNOWN_KEY, UNKNOWN_MARK, type Checkable, type CheckItem } from "./check-types.js";
 import { optionBehind } from "./dns-challenge.js";
 import { runChecksSync } from "./run-checks.js";

@@ -8,7 +8,7 @@ import { stderrLogger } from "../log/logger.js";
 serve({
   logger: stderrLogger,
   loadProvider: async () => {
-    const [{ FrameworkProvider }, { acmeProvider }] = await Promise.all([import("../provider/provider.js"), import("../resources/index.js")]);
+    const [{ FrameworkProvider }, { acmeProvider }] = await Promise.all([import("../provider/index.js"), import("../resources/index.js")]);
     return new FrameworkProvider(acmeProvider(process.env), stderrLogger);
   },
 }).catch((cause: unknown) => {

@@ -1,7 +1,7 @@
 // A DNS provider at run time: what the solver asks of the provider a dns_challenge block
 // names, and how a provider is made from the block's resolved settings.
 
-import type { Dns01Challenge } from "../acme/solver.js";
+import type { Dns01Challenge } from "../acme/index.js";
 import type { Logger } from "../log/logger.js";
 import type { Environment } from "./description.js";
 import type { ResolvedSettings } from "./resolved-settings.js";

@@ -2,7 +2,7 @@
 // challenge (as the reference's multi-provider wrapper does), then the solver waits until
 // the records are visible. Errors of every block and challenge are reported together.
 
-import type { Dns01Challenge, Dns01Solver } from "../acme/solver.js";
+import type { Dns01Challenge, Dns01Solver } from "../acme/index.js";
 import type { Logger } from "../log/logger.js";
 import type { Environment } from "./description.js";
 import { followCnames, whyBadNameservers } from "./dns-lookup.js";

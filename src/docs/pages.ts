@@ -10,9 +10,8 @@
 import { readFileSync } from "node:fs";
 import { posix } from "node:path";
 import { REGENERATE_DOCS_COMMAND, dnsProviders, providerDocFileName } from "../dns/index.js";
-import type { DataSourceType, ProviderDefinition, ResourceType } from "../provider/resource-type.js";
-import { acmeProvider } from "../resources/index.js";
-import type { AcmeProviderData } from "../resources/provider-config.js";
+import type { DataSourceType, ProviderDefinition, ResourceType } from "../provider/index.js";
+import { acmeProvider, type AcmeProviderData } from "../resources/index.js";
 import { argumentReference, attributeReference, type ReferenceSubject } from "./schema-reference.js";
 
 const TEMPLATES_DIR = "src/docs/templates";

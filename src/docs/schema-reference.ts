@@ -3,8 +3,7 @@
 // the arguments that force replacement), so the pages cannot say something the code
 // does not do.
 
-import type { Attribute, Block, CtyType, NestedBlock } from "../plugin/schema.js";
-import type { TfValue } from "../plugin/values.js";
+import type { Attribute, Block, CtyType, NestedBlock, TfValue } from "../plugin/index.js";
 
 export interface ReferenceSubject {
   block: Block;

@@ -3,8 +3,7 @@
 //   computed and the configuration left it null;
 // - what apply will decide must be planned as unknown, not null;
 // - replacement is requested only for arguments whose value actually changes.
-import type { Block } from "../plugin/schema.js";
-import { UNKNOWN, valuesEqual, type TfObject, type TfValue } from "../plugin/values.js";
+import { UNKNOWN, valuesEqual, type Block, type TfObject, type TfValue } from "../plugin/index.js";
 
 /** Fill optional+computed attributes left null in the configuration with their defaults. */
 export function applyDefaults(block: Block, proposed: TfObject, config: TfObject, defaults: Record<string, TfValue>): TfObject {

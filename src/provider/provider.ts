@@ -1,9 +1,21 @@
 // The framework: turns a ProviderDefinition (schemas + lifecycles) into the protocol's
 // ProviderServer, applying Terraform's planning rules, cancellation and error reporting
 // once for every resource.
-import { DiagnosticsError, error, warning, type Diagnostic } from "../plugin/diagnostics.js";
-import type { ApplyRequest, ApplyResponse, PlanRequest, PlanResponse, ProviderServer, ProviderSchemas, ReadResponse } from "../plugin/provider-server.js";
-import { isWhollyKnown, type TfObject } from "../plugin/values.js";
+import {
+  DiagnosticsError,
+  error,
+  isWhollyKnown,
+  warning,
+  type ApplyRequest,
+  type ApplyResponse,
+  type Diagnostic,
+  type PlanRequest,
+  type PlanResponse,
+  type ProviderSchemas,
+  type ProviderServer,
+  type ReadResponse,
+  type TfObject,
+} from "../plugin/index.js";
 import type { Logger } from "../log/logger.js";
 import { applyDefaults, changedArguments, markComputedUnknown } from "./planning.js";
 import { missingUpgraders, upgradeState, type JsonState } from "./state-versions.js";

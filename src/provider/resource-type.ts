@@ -1,9 +1,7 @@
 // What a resource or data source author writes: a schema and a lifecycle. The framework
 // (provider.ts) turns these into the protocol's RPCs, with the planning rules Terraform
 // enforces applied once for all of them.
-import type { AttributePath, Diagnostic } from "../plugin/diagnostics.js";
-import type { Schema } from "../plugin/schema.js";
-import type { TfObject, TfValue } from "../plugin/values.js";
+import type { AttributePath, Diagnostic, Schema, TfObject, TfValue } from "../plugin/index.js";
 import type { Logger } from "../log/logger.js";
 import type { StateUpgraders } from "./state-versions.js";
 

@@ -2,10 +2,7 @@
 // version, and UpgradeResourceState runs them in sequence before reading the result with
 // the current schema. Terraform calls this for every resource on every run, so state at
 // the current version costs one decode and nothing else.
-import { decodeJsonState, WireFormatError, type JsonState } from "../plugin/codec.js";
-import { error, type Diagnostic } from "../plugin/diagnostics.js";
-import type { Block } from "../plugin/schema.js";
-import type { TfObject } from "../plugin/values.js";
+import { decodeJsonState, error, WireFormatError, type Block, type Diagnostic, type JsonState, type TfObject } from "../plugin/index.js";
 
 export type { JsonState };
 

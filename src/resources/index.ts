@@ -6,6 +6,8 @@ import { configureProvider, providerSchema, validateProviderConfig, type AcmePro
 import { registrationResource } from "./registration.js";
 import { serverUrlDataSource } from "./server-url.js";
 
+export type { AcmeProviderData };
+
 export function acmeProvider(env: Readonly<NodeJS.ProcessEnv>): ProviderDefinition<AcmeProviderData> {
   return {
     schema: providerSchema,

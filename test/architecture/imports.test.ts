@@ -7,13 +7,18 @@ import { dirname, join, relative, resolve } from "node:path";
 
 const src = new URL("../../src/", import.meta.url).pathname;
 
-/** The folders whose front doors are kept (all of src/ once every folder has its front). */
-const GUARDED = ["dns", "shared"];
-
 /** Fronts besides index.ts, and why each exists. */
 const EXTRA_FRONTS: Record<string, Record<string, string>> = {
+  acme: { "issuance.ts": "issuing and reading CSRs load @peculiar/x509 (~140 ms): imported lazily" },
   dns: { "runtime.ts": "answering challenges (execa, HTTP) loads only at apply; index.ts only describes and checks" },
+  plugin: { "serve.ts": "serving over gRPC (grpc-js) is the provider binary's business alone" },
 };
+
+/**
+ * Importers not held to the fronts yet: src/resources is being rebuilt on declarations
+ * (issue 13, items 1-3), and takes the fronts in that work.
+ */
+const NOT_YET = ["resources/", "cdktf/certificate.ts"];
 
 const SPECIFIER = /(?:^|[\s;}])(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
@@ -50,6 +55,14 @@ function reachable(entry: string): Set<string> {
   return seen;
 }
 const topFolder = (file: string) => (file.includes("/") ? file.split("/")[0]! : "");
+
+/** A folder's fronts: index.ts, the folder's only file if it has one, and its extra fronts. */
+function isFront(file: string): boolean {
+  const [folder, ...rest] = file.split("/");
+  const inside = rest.join("/");
+  const own = files.filter((candidate) => topFolder(candidate) === folder);
+  return inside === "index.ts" || own.length === 1 || inside in (EXTRA_FRONTS[folder!] ?? {});
+}
 
 it("reads every import (the graph is not empty, and each target exists)", () => {
   expect(graph.get("dns/index.ts")).toContain("dns/registry.ts");
@@ -91,17 +104,12 @@ it("has no import circles", () => {
 });
 
 it("reaches other folders only through their front files", () => {
-  const past = [...graph].flatMap(([file, targets]) =>
-    targets
-      .filter((target) => topFolder(target) !== topFolder(file) && GUARDED.includes(topFolder(target)))
-      .filter((target) => {
-        const [folder, ...rest] = target.split("/");
-        const inside = rest.join("/");
-        return inside !== "index.ts" && !(inside in (EXTRA_FRONTS[folder!] ?? {}));
-      })
-      .map((target) => `${file} -> ${target}`),
-  );
+  const past = [...graph]
+    .filter(([file]) => !NOT_YET.some((prefix) => file.startsWith(prefix)))
+    .flatMap(([file, targets]) => targets.filter((target) => topFolder(target) !== topFolder(file) && !isFront(target)).map((target) => `${file} -> ${target}`));
   expect(past).toEqual([]);
+  // Every extra front exists.
+  for (const [folder, fronts] of Object.entries(EXTRA_FRONTS)) for (const front of Object.keys(fronts)) expect(files).toContain(`${folder}/${front}`);
 });
 
 it("describing DNS providers loads none of their run-time code (the CDKTF constructs bundle the descriptions)", () => {

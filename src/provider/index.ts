@@ -1,0 +1,7 @@
+// The front of src/provider: the framework that turns resource definitions into a
+// Terraform provider (FrameworkProvider), and the contract resources implement.
+
+export { FrameworkProvider } from "./provider.js";
+export type { DataSourceType, OperationContext, PlanInput, ProviderDefinition, ResourceType, Validate } from "./resource-type.js";
+export { missingUpgraders, upgradeState, type StateUpgrader, type StateUpgraders } from "./state-versions.js";
+export { applyDefaults, changedArguments, markComputedUnknown } from "./planning.js";
