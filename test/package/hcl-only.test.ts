@@ -1,8 +1,9 @@
 // The package in an HCL-only project: `npm install acme-tf` brings nothing else (no cdktf,
 // no constructs: they are optional peers; no runtime dependencies: the provider is one
-// bundle), and the provider it installs issues a certificate with terraform from
-// examples/exec, against the lab, with no node_modules beside it.
-import { cpSync, writeFileSync } from "node:fs";
+// bundle), its command answers --version and help, and the provider it installs issues a
+// certificate with terraform from examples/exec, against the lab, with no node_modules
+// beside it.
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lab } from "../lab/index.js";
 import { freshProject, installedPackages, npmInstall, ok, packTarball, REPOSITORY, scratchDir, userEnv } from "./support.js";
@@ -14,6 +15,9 @@ test("npm install acme-tf installs acme-tf alone, and its provider applies and d
   await npmInstall(project, [await packTarball()]);
   expect(installedPackages(project)).toEqual(["acme-tf"]);
 
+  const version = (JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")) as { version: string }).version;
+  expect(await ok("npx", ["acme-tf", "--version"], project)).toContain(`acme-tf ${version} (provider registry.terraform.io/acme-tf/acme)`);
+  expect(await ok("npx", ["acme-tf", "help", "install"], project)).toContain("--dir");
   const plugins = scratchDir("acme-tf-plugins-");
   expect(await ok("npx", ["acme-tf", "install", "--dir", plugins], project)).toMatch(/Installed acme provider 0\.\d+\.\d+/);
   const stack = join(project, "stack");
