@@ -18,7 +18,7 @@ export {
   type SettingLookup,
 } from "./settings.js";
 export { whyBadNameservers } from "./dns-lookup.js";
-export { checkApiBase, whyNotCidr } from "./acme-dns/addresses.js";
+export { whyNotApiBase, whyNotCidr, whyUnsafeApiBase } from "./acme-dns/addresses.js";
 export { accountEntry, credentialsKey, parseCredentials, type AcmeDnsAccount } from "./acme-dns/credentials.js";
 export { STORAGE_JSON as ACME_DNS_STORAGE_JSON, STORAGE_PATH as ACME_DNS_STORAGE_PATH } from "./acme-dns/setting-names.js";
 export { checkDocs, providerDocFileName, REGENERATE_DOCS_COMMAND, renderProviderDoc, writeDocs } from "./docs.js";

@@ -2,7 +2,7 @@
 // POST /register, so that one configuration can register, create the `_acme-challenge`
 // CNAME (with any DNS resource) and issue the certificate in a single apply. acme-dns
 // cannot look an account up nor delete it: read keeps the state, delete forgets it.
-import { accountEntry, checkApiBase, credentialsKey, whyNotCidr } from "../dns/index.js";
+import { accountEntry, credentialsKey, whyNotApiBase, whyNotCidr, whyUnsafeApiBase } from "../dns/index.js";
 import { error, warning, type Diagnostic } from "../plugin/diagnostics.js";
 import type { Schema } from "../plugin/schema.js";
 import type { TfObject } from "../plugin/values.js";
@@ -83,9 +83,10 @@ function validate(config: TfObject): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const serverUrl = stringOf(config, "server_url");
   if (serverUrl !== undefined) {
-    const check = checkApiBase(serverUrl);
-    if (check.error) diagnostics.push(error("Invalid server_url", `server_url: ${check.error}.`, ["server_url"]));
-    if (check.warning) diagnostics.push(warning("Unencrypted acme-dns server_url", check.warning, ["server_url"]));
+    const why = whyNotApiBase(serverUrl);
+    if (why) diagnostics.push(error("Invalid server_url", `server_url: ${why}.`, ["server_url"]));
+    const unsafe = whyUnsafeApiBase(serverUrl);
+    if (unsafe) diagnostics.push(warning("Unencrypted acme-dns server_url", unsafe, ["server_url"]));
   }
   const allowfrom = config.allowfrom;
   if (Array.isArray(allowfrom)) {

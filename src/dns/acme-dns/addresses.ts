@@ -3,30 +3,26 @@
 
 import { isIP } from "node:net";
 
-export interface ApiBaseCheck {
-  /** Why the value cannot be used at all. */
-  error?: string;
-  /** Why it can be used, but should not be. */
-  warning?: string;
-}
-
-/** Checks an API base URL: http(s), a host, nothing after the path. */
-export function checkApiBase(value: string): ApiBaseCheck {
+/** Why `value` cannot be an API base URL (http(s), a host, nothing after the path), or undefined. */
+export function whyNotApiBase(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { error: `${JSON.stringify(value)} is not a URL: give the acme-dns server's base URL, like https://auth.example.com` };
+    return `${JSON.stringify(value)} is not a URL: give the acme-dns server's base URL, like https://auth.example.com`;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return { error: `${JSON.stringify(value)} must be an http:// or https:// URL` };
-  if (url.username || url.password) return { error: "the URL must not contain credentials: they belong in the credentials JSON" };
-  if (url.search || url.hash) return { error: `${JSON.stringify(value)} must not have a query or fragment: give the base URL that /register and /update are under` };
-  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-    return {
-      warning: `${url.origin} is plain http to another host: the account's password travels unencrypted with every update, and anyone on the way can take it. Use https (acme-dns serves it with tls = "letsencrypt" or "cert").`,
-    };
-  }
-  return {};
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `${JSON.stringify(value)} must be an http:// or https:// URL`;
+  if (url.username || url.password) return "the URL must not contain credentials: they belong in the credentials JSON";
+  if (url.search || url.hash) return `${JSON.stringify(value)} must not have a query or fragment: give the base URL that /register and /update are under`;
+  return undefined;
+}
+
+/** Why a usable API base URL should not be used (plain http to another host), or undefined. */
+export function whyUnsafeApiBase(value: string): string | undefined {
+  if (whyNotApiBase(value) !== undefined) return undefined;
+  const url = new URL(value);
+  if (url.protocol !== "http:" || isLoopback(url.hostname)) return undefined;
+  return `${url.origin} is plain http to another host: the account's password travels unencrypted with every update, and anyone on the way can take it. Use https (acme-dns serves it with tls = "letsencrypt" or "cert").`;
 }
 
 /** The URL of an endpoint under the base ("https://h/acme-dns" + "update"). */
@@ -49,11 +45,10 @@ export function whyNotCidr(value: string): string | undefined {
   return undefined;
 }
 
-/** ACME_DNS_ALLOWLIST as lego reads it: CIDR networks separated by commas (spaces ignored). */
-export function parseAllowlist(text: string): { networks: string[]; problems: string[] } {
-  const networks = text
+/** The networks of ACME_DNS_ALLOWLIST as lego reads it: separated by commas, spaces ignored (each checked with whyNotCidr). */
+export function allowlistNetworks(text: string): string[] {
+  return text
     .split(",")
     .map((item) => item.trim())
     .filter(Boolean);
-  return { networks, problems: networks.map(whyNotCidr).filter((problem): problem is string => problem !== undefined) };
 }

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { whyUnreadable } from "../../shared/index.js";
 import type { SettingProblem, SettingsToCheck } from "../description.js";
-import { checkApiBase, parseAllowlist } from "./addresses.js";
+import { allowlistNetworks, whyNotApiBase, whyNotCidr, whyUnsafeApiBase } from "./addresses.js";
 import { parseCredentials } from "./credentials.js";
 import { ALLOWLIST, API_BASE, STORAGE_JSON, STORAGE_PATH } from "./setting-names.js";
 
@@ -18,13 +18,19 @@ export async function checkAcmeDnsSettings(settings: SettingsToCheck): Promise<S
   const problems: SettingProblem[] = [];
 
   const apiBase = settings.known.get(API_BASE);
-  const apiBaseCheck = apiBase === undefined ? {} : checkApiBase(apiBase);
-  if (apiBaseCheck.error) problems.push(problem(API_BASE, "not an acme-dns API base URL", apiBaseCheck.error));
-  if (apiBaseCheck.warning) problems.push({ ...problem(API_BASE, "plain http", apiBaseCheck.warning), severity: "warning" });
+  if (apiBase !== undefined) {
+    const why = whyNotApiBase(apiBase);
+    if (why) problems.push(problem(API_BASE, "not an acme-dns API base URL", why));
+    const unsafe = whyUnsafeApiBase(apiBase);
+    if (unsafe) problems.push({ ...problem(API_BASE, "plain http", unsafe), severity: "warning" });
+  }
 
   const allowlist = settings.known.get(ALLOWLIST);
   if (allowlist !== undefined) {
-    for (const why of parseAllowlist(allowlist).problems) problems.push(problem(ALLOWLIST, "not a list of CIDR networks", `${why}; separate networks with commas`));
+    for (const network of allowlistNetworks(allowlist)) {
+      const why = whyNotCidr(network);
+      if (why) problems.push(problem(ALLOWLIST, "not a list of CIDR networks", `${why}; separate networks with commas`));
+    }
   }
 
   const path = settings.known.get(STORAGE_PATH);

@@ -1,7 +1,7 @@
 // The acme-dns provider made from a dns_challenge block's resolved settings.
 
 import type { DnsProviderFactory } from "../dns-provider.js";
-import { parseAllowlist } from "./addresses.js";
+import { allowlistNetworks } from "./addresses.js";
 import { AcmeDnsProvider } from "./provider.js";
 import { ALLOWLIST, API_BASE, HTTP_TIMEOUT, POLLING_INTERVAL, PROPAGATION_TIMEOUT, STORAGE_JSON, STORAGE_PATH } from "./setting-names.js";
 import { FileStorage, InlineStorage } from "./storage.js";
@@ -13,7 +13,7 @@ export const createAcmeDnsProvider: DnsProviderFactory = (settings, { logger, re
     {
       endpoint: { apiBase: settings.requiredText(API_BASE), setting: API_BASE, timeoutSeconds: settings.seconds(HTTP_TIMEOUT) },
       storage: path !== undefined ? new FileStorage(path, STORAGE_PATH) : new InlineStorage(settings.requiredText(STORAGE_JSON), STORAGE_JSON),
-      allowlist: parseAllowlist(settings.text(ALLOWLIST) ?? "").networks,
+      allowlist: allowlistNetworks(settings.text(ALLOWLIST) ?? ""),
       propagationTimeoutSeconds: settings.seconds(PROPAGATION_TIMEOUT),
       pollingIntervalSeconds: settings.seconds(POLLING_INTERVAL),
       resolvers: resolvers ?? [],

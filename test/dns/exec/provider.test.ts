@@ -1,10 +1,10 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ChallengeRecord, DnsProvider } from "../../src/dns/dns-provider.js";
-import { execDescription } from "../../src/dns/exec/description.js";
-import { createExecProvider } from "../../src/dns/exec/runtime.js";
-import { problemMessage, resolveSettings } from "../../src/dns/settings.js";
-import { challengeFor, recordedCalls, recordingLogger, temporaryDirectory, writeRecordingScript, writeScript, type RecordingLogger } from "./support.js";
+import type { ChallengeRecord, DnsProvider } from "../../../src/dns/dns-provider.js";
+import { execDescription } from "../../../src/dns/exec/description.js";
+import { createExecProvider } from "../../../src/dns/exec/runtime.js";
+import { problemMessage, resolveSettings } from "../../../src/dns/settings.js";
+import { challengeFor, recordedCalls, recordingLogger, temporaryDirectory, writeRecordingScript, writeScript, type RecordingLogger } from "../support.js";
 
 const noAbort = new AbortController().signal;
 const record: ChallengeRecord = { challenge: challengeFor("www.example.test", "-starts-with-dash"), fqdn: "_acme-challenge.target.example.test." };

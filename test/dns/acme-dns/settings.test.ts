@@ -3,11 +3,11 @@
 
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { checkApiBase, parseAllowlist, whyNotCidr } from "../../src/dns/acme-dns/addresses.js";
-import { credentialsKey, parseCredentials, serializeCredentials, withAccount } from "../../src/dns/acme-dns/credentials.js";
-import type { SettingProblem } from "../../src/dns/description.js";
-import { problemMessage, resolveDnsChallenge, validateDnsChallenge } from "../../src/dns/settings.js";
-import { temporaryDirectory } from "./support.js";
+import { allowlistNetworks, whyNotApiBase, whyNotCidr, whyUnsafeApiBase } from "../../../src/dns/acme-dns/addresses.js";
+import { credentialsKey, parseCredentials, serializeCredentials, withAccount } from "../../../src/dns/acme-dns/credentials.js";
+import type { SettingProblem } from "../../../src/dns/description.js";
+import { problemMessage, resolveDnsChallenge, validateDnsChallenge } from "../../../src/dns/settings.js";
+import { temporaryDirectory } from "../support.js";
 
 const PASSWORD = "pbAXVjlIOE01xbut7YnAbkhMQIkcwoHO0ek2j4Q0";
 const USERNAME = "eabcdb41-d89f-4580-826f-3e62e9755ef2";
@@ -96,15 +96,18 @@ describe("the credentials JSON", () => {
 
 describe("addresses", () => {
   it("checks the API base: a URL, http(s), no credentials nor query; plain http elsewhere than loopback is a warning", () => {
-    expect(checkApiBase("https://auth.example.com")).toEqual({});
-    expect(checkApiBase("http://127.0.0.1:8080")).toEqual({});
-    expect(checkApiBase("http://localhost/acme-dns/")).toEqual({});
-    expect(checkApiBase("http://[::1]:8080")).toEqual({});
-    expect(checkApiBase("auth.example.com").error).toMatch(/is not a URL/);
-    expect(checkApiBase("ftp://auth.example.com").error).toMatch(/http:\/\/ or https:\/\//);
-    expect(checkApiBase("https://u:p@auth.example.com").error).toMatch(/must not contain credentials/);
-    expect(checkApiBase("https://auth.example.com/?x=1").error).toMatch(/query/);
-    expect(checkApiBase("http://auth.example.com").warning).toMatch(/plain http.*unencrypted/);
+    for (const fine of ["https://auth.example.com", "http://127.0.0.1:8080", "http://localhost/acme-dns/", "http://[::1]:8080"]) {
+      expect(whyNotApiBase(fine)).toBeUndefined();
+      expect(whyUnsafeApiBase(fine)).toBeUndefined();
+    }
+    expect(whyNotApiBase("auth.example.com")).toMatch(/is not a URL/);
+    expect(whyNotApiBase("ftp://auth.example.com")).toMatch(/http:\/\/ or https:\/\//);
+    expect(whyNotApiBase("https://u:p@auth.example.com")).toMatch(/must not contain credentials/);
+    expect(whyNotApiBase("https://auth.example.com/?x=1")).toMatch(/query/);
+    expect(whyNotApiBase("http://auth.example.com")).toBeUndefined();
+    expect(whyUnsafeApiBase("http://auth.example.com")).toMatch(/plain http.*unencrypted/);
+    // An unusable URL is an error, not a warning too.
+    expect(whyUnsafeApiBase("http://u:p@auth.example.com")).toBeUndefined();
   });
 
   it("reports plain http to another host as a warning at validate time, which does not block apply", async () => {
@@ -116,8 +119,10 @@ describe("addresses", () => {
   });
 
   it("reads an allowlist of CIDR networks separated by commas", () => {
-    expect(parseAllowlist(" 10.0.0.0/8, 2001:db8::/32,[::1]/128 ,")).toEqual({ networks: ["10.0.0.0/8", "2001:db8::/32", "[::1]/128"], problems: [] });
-    expect(parseAllowlist("10.0.0.1").problems).toEqual(['"10.0.0.1" is not a network in CIDR notation, like 10.244.0.0/16 or 2001:db8::/32']);
+    const networks = allowlistNetworks(" 10.0.0.0/8, 2001:db8::/32,[::1]/128 ,");
+    expect(networks).toEqual(["10.0.0.0/8", "2001:db8::/32", "[::1]/128"]);
+    expect(networks.map(whyNotCidr)).toEqual([undefined, undefined, undefined]);
+    expect(allowlistNetworks("10.0.0.1").map(whyNotCidr)).toEqual(['"10.0.0.1" is not a network in CIDR notation, like 10.244.0.0/16 or 2001:db8::/32']);
     expect(whyNotCidr("10.0.0.0/33")).toMatch(/beyond 32/);
     expect(whyNotCidr("2001:db8::/129")).toMatch(/beyond 128/);
   });
