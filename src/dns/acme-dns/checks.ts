@@ -62,14 +62,9 @@ async function credentialsFileProblems(path: string, problem: (summary: string, 
     text = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      return [
-        problem(
-          `${path} does not exist`,
-          `create it: with the credentials JSON keyed by domain, or with {} to let the provider register an account for each domain and save it there (it then asks you to create the domain's CNAME)`,
-        ),
-      ];
-    }
+    // As lego: a file that does not exist yet is an empty one, created with the first
+    // account registered (which then asks for the domain's CNAME).
+    if (code === "ENOENT") return [];
     return [problem(`cannot read ${path}`, whyUnreadable(error))];
   }
   const parsed = parseCredentials(text);

@@ -8,7 +8,7 @@
 
 import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
-import { access, open, readFile, realpath, rename, stat, unlink, chmod } from "node:fs/promises";
+import { access, mkdir, open, readFile, realpath, rename, stat, unlink, chmod } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { sleep, whyUnreadable } from "../../shared/index.js";
@@ -60,9 +60,13 @@ export class FileStorage {
   /** Why no account can be added to the file, or undefined when one can. */
   async whyNotWritable(): Promise<string | undefined> {
     const file = await realpath(this.path).catch(() => this.path);
+    const exists = await access(file).then(() => true, () => false);
+    // A missing file is created, with its missing directories: the nearest existing one must be writable.
+    let directory = dirname(file);
+    while (!exists && directory !== dirname(directory) && !(await access(directory).then(() => true, () => false))) directory = dirname(directory);
     for (const [what, path] of [
-      ["the file", file],
-      ["its directory", dirname(file)],
+      ...(exists ? ([["the file", file]] as const) : []),
+      ["its directory", directory],
     ] as const) {
       try {
         await access(path, constants.W_OK);
@@ -79,6 +83,7 @@ export class FileStorage {
    */
   async addAccount(domain: string, register: () => Promise<AcmeDnsAccount>, signal: AbortSignal): Promise<{ account: AcmeDnsAccount; registered: boolean }> {
     const file = await realpath(this.path).catch(() => this.path);
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     return withLock(`${file}.lock`, signal, async () => {
       const credentials = parseFile(file, this.setting, await readCredentialsText(file, this.setting));
       const existing = credentials.accounts.get(domain);
@@ -94,6 +99,8 @@ async function readCredentialsText(path: string, setting: string): Promise<strin
   try {
     return await readFile(path, "utf8");
   } catch (error) {
+    // Not there yet: no accounts (lego's behaviour); addAccount creates it.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "{}";
     throw new Error(`${setting}: cannot read ${path}: ${whyUnreadable(error)}`);
   }
 }
@@ -106,6 +113,7 @@ function parseFile(path: string, setting: string, text: string): Credentials {
 
 /** Replaces `path` in one step, so that readers see the old or the new document, never half of one. */
 export async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   const handle = await open(temporary, "wx", 0o600);
   try {

@@ -206,6 +206,16 @@ describe("a domain missing from the credentials", () => {
     expect(server.records(account.subdomain)).toHaveLength(1);
   });
 
+  it("in a file that does not exist yet (nor its directory): registers, creates the file (0600) with the account, then asks for the CNAME, as lego does", async () => {
+    const file = join(await temporaryDirectory(), "new", "credentials.json");
+    const domain = newDomain();
+    const error = await errorOf((await provider({ ACME_DNS_STORAGE_PATH: file })).present(recordFor(domain), noAbort));
+    const saved = JSON.parse(await readFile(file, "utf8")) as Record<string, Credentials>;
+    expect(Object.keys(saved)).toEqual([domain]);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(error.message).toContain(`Create this DNS record in the zone of ${domain}, then apply again:\n  _acme-challenge.${domain}. CNAME ${saved[domain]!.fulldomain}.`);
+  });
+
   it("an apex and its wildcard register one account between them", async () => {
     const file = await credentialsFile({});
     const domain = newDomain();
