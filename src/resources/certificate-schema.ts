@@ -98,7 +98,7 @@ export const certificateSchema: Schema = {
       certificate_p12_password: { type: "string", optional: true, computed: true, sensitive: true, description: "The password of `certificate_p12`." },
       revoke_certificate_on_destroy: { type: "bool", optional: true, computed: true, description: "Revoke the certificate when it is destroyed or replaced." },
       revoke_certificate_reason: { type: "string", optional: true, description: "The revocation reason: unset (no reason given), `unspecified`, `key-compromise`, `ca-compromise`, `affiliation-changed`, `superseded`, `cessation-of-operation`, `certificate-hold`, `remove-from-crl`, `privilege-withdrawn`, `aa-compromise`." },
-      recursive_nameservers: { type: ["list", "string"], optional: true, description: "Resolvers (IP addresses, optionally with a port: `192.0.2.53:53`) for every DNS lookup of the propagation checks, instead of the system's." },
+      recursive_nameservers: { type: ["list", "string"], optional: true, description: "Resolvers for every DNS lookup of the propagation checks, instead of the system's: IP addresses or host names (resolved once), each with an optional port (`192.0.2.53:53`, `localhost:53`)." },
       disable_complete_propagation: { type: "bool", optional: true, computed: true, description: "Skip the check that every authoritative nameserver has the record." },
       pre_check_delay: { type: "number", optional: true, computed: true, description: "Seconds to wait before the first propagation check." },
       propagation_wait: { type: "number", optional: true, computed: true, description: "Seconds to wait instead of checking propagation; 0: check." },

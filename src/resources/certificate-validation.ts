@@ -9,6 +9,7 @@ import { isUnknown, type TfObject } from "../plugin/values.js";
 import { isDnsName } from "../shared/index.js";
 import { blocksOf, checkOneOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
 import { KEY_TYPES, REVOCATION_REASONS } from "./certificate-schema.js";
+import { parseNameserver } from "./nameservers.js";
 
 export async function validateCertificateConfig(config: TfObject, env: Readonly<NodeJS.ProcessEnv>): Promise<Diagnostic[]> {
   const diagnostics = [
@@ -151,10 +152,15 @@ function nameserverProblems(config: TfObject): Diagnostic[] {
   const servers = stringListOf(config, "recursive_nameservers");
   if (!servers) return [];
   return servers.flatMap((server, index) => {
-    const invalid = !/^(\[[0-9a-f:.]+\]|[0-9a-f:.]+)(:\d+)?$/i.test(server) || !isIP(server.replace(/^\[|\](:\d+)?$|:\d+$/g, ""));
-    return invalid
-      ? [error("Invalid recursive_nameservers", `${JSON.stringify(server)} must be an IP address with an optional port, like 192.0.2.53 or 192.0.2.53:53.`, ["recursive_nameservers", index])]
-      : [];
+    return parseNameserver(server)
+      ? []
+      : [
+          error(
+            "Invalid recursive_nameservers",
+            `${JSON.stringify(server)} must be an IP address or a host name, with an optional port: 192.0.2.53, 192.0.2.53:53, [2001:db8::53]:53 or localhost:53.`,
+            ["recursive_nameservers", index],
+          ),
+        ];
   });
 }
 

@@ -12,6 +12,7 @@ import { blocksOf, boolOf, numberOf, stringListOf, stringMapOf, stringOf } from 
 import { refreshedRenewalInfo, renewalReason, waitForSelectedMoment } from "./certificate-renewal.js";
 import { certificateDefaults, certificateSchema, RENEWAL_INFO_ATTRIBUTES, replacingArguments } from "./certificate-schema.js";
 import { certificateStateUpgraders } from "./certificate-state.js";
+import { resolveNameservers } from "./nameservers.js";
 import { dnsProblemDiagnostic, validateCertificateConfig } from "./certificate-validation.js";
 import { requireServerUrl, type AcmeProviderData } from "./provider-config.js";
 
@@ -151,10 +152,11 @@ async function dnsSolver(planned: TfObject, context: Context): Promise<Dns01Solv
     provider: stringOf(block, "provider")!,
     config: Object.fromEntries(Object.entries(stringMapOf(block, "config") ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   }));
+  const nameservers = stringListOf(planned, "recursive_nameservers");
   const result = await createDnsSolver({
     blocks,
     propagation: {
-      ...optional("recursiveNameservers", stringListOf(planned, "recursive_nameservers")),
+      ...optional("recursiveNameservers", nameservers && (await resolveNameservers(nameservers))),
       disableCompletePropagation: boolOf(planned, "disable_complete_propagation") ?? false,
       preCheckDelay: numberOf(planned, "pre_check_delay") ?? 0,
       propagationWait: numberOf(planned, "propagation_wait") ?? 0,

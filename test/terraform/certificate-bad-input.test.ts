@@ -67,7 +67,7 @@ describe("terraform validate", () => {
         `resource "acme_certificate" "bad_resolver" {
   account_key_pem       = acme_registration.account.account_key_pem
   common_name           = "resolver.acme-tf.test"
-  recursive_nameservers = ["dns.example.net:53"]
+  recursive_nameservers = ["dns.example.net:99999"]
 ${execChallenge()}}
 `,
     );
@@ -145,7 +145,7 @@ ${execChallenge()}}
 
   test("a certificate_request_pem that is not a CSR; a resolver that is not an address", () => {
     expect(diagnosticsOf(result, "bad_csr")).toMatch(wrapped("Invalid certificate_request_pem"));
-    expect(diagnosticsOf(result, "bad_resolver")).toMatch(wrapped('"dns.example.net:53" must be an IP address with an optional port'));
+    expect(diagnosticsOf(result, "bad_resolver")).toMatch(wrapped('"dns.example.net:99999" must be an IP address or a host name, with an optional port'));
   });
 
   test("every bad resource got its own diagnostics, and nothing else", () => {
