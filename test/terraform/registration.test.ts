@@ -52,6 +52,20 @@ output "server_url" {
   expect(await lookup(registration.account_key_pem as string)).toBeNull();
 });
 
+test("an email_address written with mailto: is the same address, never sent as mailto:mailto: (Pebble would refuse that contact)", async () => {
+  const ws = workspace(`
+resource "acme_registration" "reg" {
+  email_address = "mailto:admin@acme-tf.test"
+}
+`);
+  await ws.init();
+  await ws.apply();
+  const registration = resourceValues(await ws.state(), "acme_registration.reg");
+  expect(registration.email_address).toBe("mailto:admin@acme-tf.test");
+  expect((await ws.plan()).exitCode).toBe(0);
+  await ws.destroy();
+});
+
 test("a given RSA account key is used as is; an account deactivated outside Terraform is planned again", async () => {
   const ws = workspace(`
 resource "acme_registration" "reg" {
@@ -147,6 +161,21 @@ resource "acme_registration" "reg" {
     expect(result.stderr).toMatch(wrapped("account_key_pem is not a valid PEM private key"));
     expect(result.stderr).toMatch(wrapped('account_key_algorithm must be one of "ECDSA", "RSA"; got "DSA"'));
     expect(result.stderr).toMatch(wrapped("email_address must be an email address"));
+    // The reference's ConflictsWith: a given key with the generation arguments.
+    expect(result.stderr).toMatch(wrapped("account_key_algorithm cannot be used with account_key_pem"));
+  });
+
+  test("the curve conflicts with the RSA size, as in the reference", async () => {
+    const ws = workspace(`
+resource "acme_registration" "reg" {
+  account_key_ecdsa_curve = "P256"
+  account_key_rsa_bits    = 2048
+}
+`);
+    await ws.init();
+    const result = await ws.run(["validate", "-no-color"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(wrapped("account_key_rsa_bits cannot be used with account_key_ecdsa_curve"));
   });
 
   test("a malformed server_url is reported at validate time", async () => {
