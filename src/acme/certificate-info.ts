@@ -22,7 +22,7 @@ export interface CertificateInfo {
   serial: string;
   /** Lowercase hex without separators or leading zeros: what CAs' tools use. */
   serialHex: string;
-  /** Subject common name, if any. */
+  /** Subject common name, if any: CAs increasingly leave it out (names only in the SANs). */
   commonName?: string;
   /** DNS names of the subject alternative name extension. */
   dnsNames: string[];
@@ -68,8 +68,11 @@ function rfc3339(openSslDate: string): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** A field of Node's "CN=x\nO=y" distinguished-name text. */
-function distinguishedNameField(dn: string, field: string): string | undefined {
-  const line = dn.split("\n").find((l) => l.startsWith(`${field}=`));
+/**
+ * A field of Node's "CN=x\nO=y" distinguished-name text. Node gives no text at all (despite
+ * its typings) for an empty subject or issuer, which certificates without a CN may have.
+ */
+export function distinguishedNameField(dn: string | undefined, field: string): string | undefined {
+  const line = dn?.split("\n").find((l) => l.startsWith(`${field}=`));
   return line?.slice(field.length + 1);
 }

@@ -2,7 +2,7 @@
 // chain, and alternates linked with rel="alternate").
 
 import { X509Certificate } from "node:crypto";
-import { splitPemChain } from "./certificate-info.js";
+import { distinguishedNameField, splitPemChain } from "./certificate-info.js";
 
 export interface OfferedChain {
   url: string;
@@ -24,8 +24,7 @@ export function topIssuerCommonName(pem: string): string | undefined {
   const top = ders[ders.length - 1];
   if (!top) return undefined;
   try {
-    const line = new X509Certificate(top).issuer.split("\n").find((l) => l.startsWith("CN="));
-    return line?.slice(3);
+    return distinguishedNameField(new X509Certificate(top).issuer, "CN");
   } catch {
     return undefined;
   }
