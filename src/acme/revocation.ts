@@ -45,10 +45,12 @@ export interface RevokeCertificateOptions {
   logger?: Logger;
 }
 
-export interface RevokeResult {
-  /** The CA said the certificate was revoked already: not an error. */
-  alreadyRevoked: boolean;
-}
+/**
+ * What became of the certificate. "unrevocable": the CA will never revoke it through us (it
+ * does not know the certificate - another CA, or one restarted empty - or no key it
+ * accepts can sign); retrying cannot help, so callers go on with a warning.
+ */
+export type RevokeResult = { status: "revoked" } | { status: "alreadyRevoked" } | { status: "unrevocable"; reason: string };
 
 export async function revokeCertificate(options: RevokeCertificateOptions): Promise<RevokeResult> {
   const { signal } = options;
@@ -68,9 +70,10 @@ export async function revokeCertificate(options: RevokeCertificateOptions): Prom
   let useJwk = false;
   if (!(await lookupAccountUrl(client, signal))) {
     if (!options.certificateKeyPem) {
-      throw new AcmeError(
-        `revoking the certificate failed: the account key has no active account at ${options.directoryUrl}, and the certificate's key is not available to sign instead`,
-      );
+      return {
+        status: "unrevocable",
+        reason: `the account key has no active account at ${options.directoryUrl}, and the certificate's key is not known (it was issued for a CSR) to sign instead`,
+      };
     }
     client = new AcmeClient({ ...base, accountKeyPem: options.certificateKeyPem });
     useJwk = true;
@@ -81,10 +84,23 @@ export async function revokeCertificate(options: RevokeCertificateOptions): Prom
   } catch (error) {
     if (error instanceof AcmeError && isProblem(error.problem, "alreadyRevoked")) {
       logger.info("certificate was already revoked", { serial });
-      return { alreadyRevoked: true };
+      return { status: "alreadyRevoked" };
     }
+    if (error instanceof AcmeError && refusesCertificate(error)) return { status: "unrevocable", reason: error.message };
     throw error;
   }
   logger.info("certificate revoked", { serial, reason: options.reason ?? "(none)" });
-  return { alreadyRevoked: false };
+  return { status: "revoked" };
+}
+
+/**
+ * The CA's final word that it will not revoke this certificate for this signer: it does not
+ * know it (Pebble: malformed "Unable to find specified certificate"; 404), or the signer is
+ * not allowed to (unauthorized, accountDoesNotExist). Transport failures, server errors and
+ * rate limits are not final: the next apply retries them.
+ */
+function refusesCertificate(error: AcmeError): boolean {
+  return (
+    error.status === 404 || ["malformed", "unauthorized", "accountDoesNotExist"].some((name) => isProblem(error.problem, name))
+  );
 }

@@ -82,13 +82,21 @@ export const certificateResource: ResourceType<AcmeProviderData> = {
     }
     const { revokeCertificate } = await import("../acme/revocation.js");
     const privateKeyPem = stringOf(state, "private_key_pem");
-    const { alreadyRevoked } = await revokeCertificate({
+    const result = await revokeCertificate({
       ...acmeTarget(state, context),
       certificatePem,
       ...optional("reason", stringOf(state, "revoke_certificate_reason") as never),
       ...(privateKeyPem ? { certificateKeyPem: privateKeyPem } : {}),
     });
-    context.logger.info(alreadyRevoked ? "certificate was already revoked" : "certificate revoked", { id: stringOf(state, "id") });
+    if (result.status === "unrevocable") {
+      // A certificate the CA cannot revoke (another CA now, or one restarted empty) must not
+      // keep destroy or replace stuck forever: say so, and let Terraform go on.
+      context.logger.warn(`the certificate was not revoked: ${result.reason}. It is removed from the state; it stays valid until it expires`, {
+        id: stringOf(state, "id"),
+      });
+      return;
+    }
+    context.logger.info(result.status === "alreadyRevoked" ? "certificate was already revoked" : "certificate revoked", { id: stringOf(state, "id") });
   },
 };
 
