@@ -24,7 +24,10 @@ export type SettingDescription =
   /** A file; `executable` ones are checked at validation time, looked up in PATH when bare. */
   | (SettingCommon & { kind: "path"; executable: boolean; default?: string })
   | (SettingCommon & { kind: "enum"; values: readonly string[]; default?: string })
-  /** Whole seconds; `minimum` (default 0) keeps e.g. a polling interval from being 0. */
+  /**
+   * Whole seconds, at most MAX_WAIT_SECONDS; `minimum` (default 0) keeps e.g. a polling
+   * interval from being 0.
+   */
   | (SettingCommon & { kind: "duration-seconds"; default?: number; minimum?: number });
 
 export type SettingKind = SettingDescription["kind"];

@@ -7,6 +7,7 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DnsProviderDescription, SettingDescription } from "./description.js";
 import { dnsProviders } from "./registry.js";
+import { MAX_WAIT_SECONDS } from "../time/durations.js";
 
 export const REGENERATE_DOCS_COMMAND = "npx tsx scripts/gen-docs.ts";
 
@@ -150,6 +151,7 @@ function settingsTable(title: string, settings: readonly SettingDescription[]): 
 function settingDescription(setting: SettingDescription): string {
   const notes = [
     setting.required ? "Required." : "",
+    setting.kind === "duration-seconds" ? `At most \`${MAX_WAIT_SECONDS}\` (one day).` : "",
     setting.default !== undefined ? `Default: \`${setting.default}\`.` : "",
     setting.secret ? "Sensitive." : "",
   ];

@@ -12,6 +12,7 @@
 import { readFile } from "node:fs/promises";
 import { whyUnreadable } from "../shared/index.js";
 import type { DnsProviderDescription, Environment, SettingDescription, SettingProblem } from "./description.js";
+import { MAX_WAIT_SECONDS } from "../time/durations.js";
 import { whyNotExecutable } from "./executable.js";
 import { dnsProviders, findDnsProvider } from "./registry.js";
 import { ResolvedSettings } from "./resolved-settings.js";
@@ -203,6 +204,8 @@ async function lookUp(name: string, config: Readonly<Record<string, string | und
     case "file":
       try {
         const text = (await readFile(lookup.path, "utf8")).replace(/\r?\n$/, "");
+        // An empty file counts as unset, as an empty value does anywhere else.
+        if (text === "") return { state: "absent" };
         return { state: "known", text, source: `the file ${lookup.path} named by ${lookup.key}` };
       } catch (error) {
         return { state: "problem", problem: { setting: lookup.key, summary: `${lookup.key}: cannot read ${lookup.path}`, detail: whyUnreadable(error) } };
@@ -239,7 +242,8 @@ async function valueProblem(setting: SettingDescription, text: string, source: s
     case "duration-seconds": {
       if (!/^\d+$/.test(text)) return problem(`${shown} is not a whole number of seconds`, "write a duration as whole seconds, e.g. 60");
       const minimum = setting.minimum ?? 0;
-      return Number(text) >= minimum ? undefined : problem(`${shown} is too short`, `use at least ${minimum} second${minimum === 1 ? "" : "s"}`);
+      if (Number(text) < minimum) return problem(`${shown} is too short`, `use at least ${minimum} second${minimum === 1 ? "" : "s"}`);
+      return Number(text) <= MAX_WAIT_SECONDS ? undefined : problem(`${shown} is too long`, `use at most ${MAX_WAIT_SECONDS} seconds (one day)`);
     }
     case "enum":
       return setting.values.includes(text)

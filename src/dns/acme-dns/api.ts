@@ -7,6 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AcmeDnsAccount } from "./credentials.js";
 import { endpointUrl } from "./addresses.js";
+import { clampTimerMs } from "../../time/durations.js";
 
 export interface AcmeDnsEndpoint {
   apiBase: string;
@@ -74,7 +75,7 @@ async function post(
   const timer = setTimeout(() => {
     timedOut = true;
     stop.abort();
-  }, endpoint.timeoutSeconds * 1000);
+  }, clampTimerMs(endpoint.timeoutSeconds * 1000));
   const abort = () => stop.abort(signal.reason);
   signal.addEventListener("abort", abort, { once: true });
   const target = new URL(url);

@@ -4,7 +4,8 @@
 import type { Logger } from "../../log/logger.js";
 import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../dns-provider.js";
 import { DEFAULT_POLLING_INTERVAL_SECONDS, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from "./description.js";
-import { runProgram } from "./program.js";
+import { MAX_WAIT_SECONDS } from "../../time/durations.js";
+import { programName, runProgram } from "./program.js";
 
 export interface ExecConfig {
   program: string;
@@ -87,17 +88,17 @@ export class ExecProvider implements DnsProvider {
       ({ stdout } = await this.run(["timeout"], timeoutSeconds, signal));
     } catch (error) {
       if (signal.aborted) throw error;
-      this.logger.debug(`exec: "${this.config.program} timeout" failed; ${fallback}`, { reason: (error as Error).message });
+      this.logger.debug(`exec: "${programName(this.config.program)} timeout" failed; ${fallback}`, { reason: (error as Error).message });
       return undefined;
     }
     if (stdout.trim() === "") {
-      this.logger.debug(`exec: "${this.config.program} timeout" printed nothing; ${fallback}`);
+      this.logger.debug(`exec: "${programName(this.config.program)} timeout" printed nothing; ${fallback}`);
       return undefined;
     }
     try {
       return parseTimeoutAnswer(stdout);
     } catch (error) {
-      this.logger.warn(`exec: "${this.config.program} timeout" gave no usable answer; ${fallback}`, { reason: (error as Error).message });
+      this.logger.warn(`exec: "${programName(this.config.program)} timeout" gave no usable answer; ${fallback}`, { reason: (error as Error).message });
       return undefined;
     }
   }
@@ -111,7 +112,7 @@ export class ExecProvider implements DnsProvider {
   }
 }
 
-/** `{"timeout": 30, "interval": 5}` in seconds; throws on anything else. */
+/** `{"timeout": 30, "interval": 5}` in seconds (fractions allowed, at most a day); throws on anything else. */
 function parseTimeoutAnswer(stdout: string): PropagationTimings {
   let answer: unknown;
   try {
@@ -121,11 +122,11 @@ function parseTimeoutAnswer(stdout: string): PropagationTimings {
   }
   const { timeout, interval } = (answer ?? {}) as { timeout?: unknown; interval?: unknown };
   if (!isPositiveSeconds(timeout) || !isPositiveSeconds(interval)) {
-    throw new Error(`expected positive "timeout" and "interval" seconds, got ${JSON.stringify(answer)}`);
+    throw new Error(`expected positive "timeout" and "interval" seconds of at most ${MAX_WAIT_SECONDS}, got ${JSON.stringify(answer)}`);
   }
   return { timeoutSeconds: timeout, intervalSeconds: interval };
 }
 
 function isPositiveSeconds(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0;
+  return typeof value === "number" && value > 0 && value <= MAX_WAIT_SECONDS;
 }
