@@ -54,12 +54,54 @@ export async function waitForPropagation(
     return;
   }
   const resolvers = recursiveResolvers(options);
+  if (records[0]) await requireAnsweringResolvers(resolvers, records[0].fqdn, options, signal, logger);
   const results = await Promise.allSettled(
     records.map((record) => pollUntilVisible(record, timings, resolvers, !options.disableCompletePropagation, signal, logger)),
   );
   signal.throwIfAborted();
   const errors = rejectionsOf(results);
   if (errors.length > 0) throw new DnsChallengeError(`DNS propagation: ${errors.length} of ${records.length} TXT records not visible in time`, errors);
+}
+
+/** Resolver failures that polling cannot cure: nothing listens there, or nothing answers. */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ETIMEOUT"]);
+
+/**
+ * Fails at once, naming each resolver that refuses or does not answer, instead of polling
+ * until the propagation timeout only to report a bare ECONNREFUSED. Any DNS answer
+ * (even NXDOMAIN or SERVFAIL) shows the server is there. Lookups fall over to the next
+ * resolver, so for complete propagation one that answers is enough (the others get a
+ * warning); without it, every resolver must show the record.
+ */
+async function requireAnsweringResolvers(
+  resolvers: readonly string[],
+  probe: string,
+  options: PropagationOptions,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<void> {
+  const configured = Boolean(options.recursiveNameservers?.length);
+  const failures = await Promise.all(
+    resolvers.map(async (server) => {
+      try {
+        await txtValues([server], probe, signal);
+        return undefined;
+      } catch (error) {
+        signal.throwIfAborted();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === undefined || !UNREACHABLE.has(code)) return undefined;
+        const what = configured ? `the recursive nameserver ${server} (recursive_nameservers)` : `the system resolver ${server} (/etc/resolv.conf)`;
+        return new Error(`${what} ${code === "ECONNREFUSED" ? "refused the query" : "did not answer"} (${code})`);
+      }
+    }),
+  );
+  const errors = failures.filter((failure) => failure !== undefined);
+  if (errors.length > 0 && errors.length < resolvers.length && !options.disableCompletePropagation) {
+    for (const failure of errors) logger.warn(`dns: ${failure.message}; asking the other resolvers`);
+  } else if (errors.length > 0) {
+    const fix = configured ? "fix recursive_nameservers" : "set recursive_nameservers to resolvers that answer";
+    throw new DnsChallengeError(`DNS propagation cannot be checked: ${fix}`, errors);
+  }
 }
 
 async function pollUntilVisible(

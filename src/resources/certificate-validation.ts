@@ -3,6 +3,7 @@
 // Unknown values (from other resources) are skipped, never judged.
 import { isIP } from "node:net";
 import { privateKeyProblem } from "../acme/keys.js";
+import { MAX_WAIT_SECONDS } from "../time/durations.js";
 import type { DnsChallengeProblem } from "../dns/index.js";
 import { error, warning, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
 import { isUnknown, type TfObject } from "../plugin/values.js";
@@ -70,23 +71,24 @@ function nameProblems(name: string, path: AttributePath): Diagnostic[] {
   return [];
 }
 
+/** Far beyond any CA's limit (public CAs: 398 days at most), far inside Date's range. */
+const MAX_VALIDITY_DAYS = 36_500;
+
 function numbersProblems(config: TfObject): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const atLeast = (name: string, minimum: number, what: string) => {
+  const within = (name: string, minimum: number, maximum: number, what: string) => {
     const value = numberOf(config, name);
-    if (value !== undefined && (value < minimum || !Number.isInteger(value))) {
-      diagnostics.push(error(`Invalid ${name}`, `${name} must be a whole number of ${what} of at least ${minimum}; got ${value}.`, [name]));
+    if (value !== undefined && (value < minimum || value > maximum || !Number.isInteger(value))) {
+      diagnostics.push(error(`Invalid ${name}`, `${name} must be a whole number of ${what} from ${minimum} to ${maximum}; got ${value}.`, [name]));
     }
   };
-  atLeast("cert_timeout", 1, "seconds");
-  atLeast("pre_check_delay", 0, "seconds");
-  atLeast("propagation_wait", 0, "seconds");
-  atLeast("validity_days", 1, "days");
-  const maxSleep = numberOf(config, "renewal_info_max_sleep");
+  within("cert_timeout", 1, MAX_WAIT_SECONDS, "seconds");
+  within("pre_check_delay", 0, MAX_WAIT_SECONDS, "seconds");
+  within("propagation_wait", 0, MAX_WAIT_SECONDS, "seconds");
   // The reference's range: apply may wait at most 15 minutes for the selected moment.
-  if (maxSleep !== undefined && (maxSleep < 0 || maxSleep > 900 || !Number.isInteger(maxSleep))) {
-    diagnostics.push(error("Invalid renewal_info_max_sleep", `renewal_info_max_sleep must be a whole number of seconds from 0 to 900; got ${maxSleep}.`, ["renewal_info_max_sleep"]));
-  }
+  within("renewal_info_max_sleep", 0, 900, "seconds");
+  // A date, not a timer: bounded only so that the order's notAfter stays a valid date.
+  within("validity_days", 1, MAX_VALIDITY_DAYS, "days");
   const validityDays = numberOf(config, "validity_days");
   const minDays = isUnknown(config.min_days_remaining) ? undefined : (numberOf(config, "min_days_remaining") ?? 30);
   if (validityDays !== undefined && minDays !== undefined && config.min_days_dynamic !== true && validityDays <= minDays) {
@@ -157,7 +159,7 @@ function nameserverProblems(config: TfObject): Diagnostic[] {
       : [
           error(
             "Invalid recursive_nameservers",
-            `${JSON.stringify(server)} must be an IP address or a host name, with an optional port: 192.0.2.53, 192.0.2.53:53, [2001:db8::53]:53 or localhost:53.`,
+            `${JSON.stringify(server)} must be an IP address or a host name, with an optional port from 1 to 65535: 192.0.2.53, 192.0.2.53:53, [2001:db8::53]:53 or localhost:53.`,
             ["recursive_nameservers", index],
           ),
         ];
