@@ -94,8 +94,16 @@ export async function readCsr(pem: string): Promise<CsrNames> {
   const sanNames = sanExtension ? new x509.SubjectAlternativeNameExtension(sanExtension.rawData).names.items : [];
   const ips = sanNames.filter((n) => n.type === "ip").map((n) => n.value);
   if (ips.length > 0) throw new AcmeError(`the certificate request names IP addresses (${ips.join(", ")}), which DNS-01 cannot validate`);
-  const names = uniqueNames([...(commonName ? [commonName] : []), ...sanNames.filter((n) => n.type === "dns").map((n) => n.value)]);
+  const dnsNames = sanNames.filter((n) => n.type === "dns").map((n) => n.value);
+  const names = uniqueNames([...(commonName ? [commonName] : []), ...dnsNames]);
   if (names.length === 0) throw new AcmeError("the certificate request names no domain (no CN, no DNS subject alternative names)");
+  // RFC 8555 lets a name be in the CN only, but CAs such as Pebble count the SANs against
+  // the order and refuse at finalize, after the whole DNS work: say so before ordering.
+  if (commonName && !dnsNames.some((name) => name.toLowerCase() === commonName.toLowerCase())) {
+    throw new AcmeError(
+      `the certificate request's common name ${commonName} is not among its DNS subject alternative names${dnsNames.length ? ` (${dnsNames.join(", ")})` : " (it has none)"}, and CAs refuse such requests; make the CSR with the name in the subjectAltName extension too (openssl req -addext "subjectAltName=DNS:${commonName}")`,
+    );
+  }
   return { names, der: Buffer.from(csr.rawData) };
 }
 

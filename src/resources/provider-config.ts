@@ -59,6 +59,11 @@ export function requireServerUrl(provider: AcmeProviderData): string {
 }
 
 function serverUrlProblems(url: string, source = "server_url"): Diagnostic[] {
+  // URL parsing drops surrounding spaces silently; the CA would then get another URL
+  // than the one written (and a state that differs from the configuration).
+  if (url.trim() !== url) {
+    return [error("Invalid server_url", `${source} has spaces or a line break around it: write ${JSON.stringify(url.trim())}; got ${JSON.stringify(url)}.`, ["server_url"])];
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -82,13 +87,17 @@ function readCaCertificates(env: Readonly<NodeJS.ProcessEnv>): string | undefine
     .split(/[,:]/)
     .filter(Boolean)
     .map((path) => {
+      const problem = (why: string) =>
+        new DiagnosticsError([error("Cannot read LEGO_CA_CERTIFICATES", `${path}: ${why}. Point LEGO_CA_CERTIFICATES at readable PEM files, separated by ":" or ",".`)]);
+      let pem: string;
       try {
-        return readFileSync(path, "utf8");
+        pem = readFileSync(path, "utf8");
       } catch (cause) {
-        throw new DiagnosticsError([
-          error("Cannot read LEGO_CA_CERTIFICATES", `${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}. Point LEGO_CA_CERTIFICATES at readable PEM files.`),
-        ]);
+        // "ENOENT: no such file or directory, open '/x'" -> "no such file or directory"
+        throw problem((cause as Error).message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, ""));
       }
+      if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw problem("it holds no PEM certificate");
+      return pem;
     })
     .join("\n");
 }

@@ -67,4 +67,23 @@ describe("readCsr", () => {
     ], { stdio: ["ignore", "pipe", "ignore"] }).toString();
     await expect(readCsr(pem)).rejects.toThrow(/names IP addresses \(192\.0\.2\.1\)/);
   });
+
+  const opensslCsr = (...subjectAndExtensions: string[]) =>
+    execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", ...subjectAndExtensions], {
+      stdio: ["ignore", "pipe", "ignore"],
+    }).toString();
+
+  test("a name in the CN only is refused before ordering, with how to make the CSR", async () => {
+    await expect(readCsr(opensslCsr("-subj", "/CN=cn-only.example.test"))).rejects.toThrow(
+      'common name cn-only.example.test is not among its DNS subject alternative names (it has none), and CAs refuse such requests; make the CSR with the name in the subjectAltName extension too (openssl req -addext "subjectAltName=DNS:cn-only.example.test")',
+    );
+    await expect(readCsr(opensslCsr("-subj", "/CN=cn.example.test", "-addext", "subjectAltName=DNS:other.example.test"))).rejects.toThrow(
+      /common name cn\.example\.test is not among its DNS subject alternative names \(other\.example\.test\)/,
+    );
+  });
+
+  test("a CSR without a CN: the names are its SANs, in order", async () => {
+    const { names } = await readCsr(opensslCsr("-subj", "/", "-addext", "subjectAltName=DNS:b.example.test,DNS:a.example.test"));
+    expect(names).toEqual(["b.example.test", "a.example.test"]);
+  });
 });

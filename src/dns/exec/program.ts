@@ -3,7 +3,9 @@
 // operation is aborted. Its output goes to the debug log, and into the error when it fails.
 
 import { execa } from "execa";
+import { basename } from "node:path";
 import type { Logger } from "../../log/logger.js";
+import { clampTimerMs } from "../../time/durations.js";
 
 export interface ProgramRun {
   program: string;
@@ -25,8 +27,9 @@ const KILL_GRACE_MS = 2000;
 
 export async function runProgram(run: ProgramRun): Promise<ProgramOutput> {
   run.signal.throwIfAborted();
-  const command = [run.program, ...run.args].join(" ");
-  const deadline = AbortSignal.timeout(run.timeoutSeconds * 1000);
+  // By its base name: the whole config map is sensitive, and a path may say more than it should.
+  const command = [programName(run.program), ...run.args].join(" ");
+  const deadline = AbortSignal.timeout(clampTimerMs(run.timeoutSeconds * 1000));
   const stop = AbortSignal.any([run.signal, deadline]);
   // detached: the program leads its own process group, so that stopping it also stops what
   // it started (a shell script's `sleep` would otherwise keep its output open, and us waiting).
@@ -46,9 +49,14 @@ export async function runProgram(run: ProgramRun): Promise<ProgramOutput> {
   if (!result.failed) return { stdout: result.stdout };
   if (run.signal.aborted) throw run.signal.reason;
   if (deadline.aborted) throw new Error(`"${command}" did not finish within ${run.timeoutSeconds} s and was killed${outputSuffix(result.all)}`);
-  if (result.exitCode === undefined && result.signal === undefined) throw new Error(`cannot run "${command}": ${result.originalMessage}`);
+  if (result.exitCode === undefined && result.signal === undefined) throw new Error(`cannot run "${command}": ${(result.originalMessage ?? "").replaceAll(run.program, programName(run.program))}`);
   const ending = result.exitCode === undefined ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
   throw new Error(`"${command}" ${ending}${outputSuffix(result.all)}`);
+}
+
+/** How logs and errors name the program: its base name, never its path. */
+export function programName(program: string): string {
+  return basename(program);
 }
 
 function stopProcessGroup(pid: number | undefined): void {

@@ -110,15 +110,54 @@ describe("propagation timings", () => {
   });
 });
 
+describe("durations", () => {
+  it("a fractional `timeout` answer is used as it is (no timer gets a fraction)", async () => {
+    const program = await writeRecordingScript(dir, `[ "$1" = timeout ] && echo '{"timeout": 16.1, "interval": 0.5}'; exit 0`);
+    const provider = await execProvider({ EXEC_PATH: program });
+    await provider.present(record, noAbort);
+    expect(await provider.propagationTimings(noAbort)).toEqual({ timeoutSeconds: 16.1, intervalSeconds: 0.5 });
+    expect(log.lines().filter((line) => line["@level"] === "warn")).toEqual([]);
+  });
+
+  it("a `timeout` answer beyond a day is unusable: a warning, and the defaults", async () => {
+    const program = await writeRecordingScript(dir, `[ "$1" = timeout ] && echo '{"timeout": 9999999999, "interval": 5}'; exit 0`);
+    const provider = await execProvider({ EXEC_PATH: program });
+    await provider.present(record, noAbort);
+    expect(await provider.propagationTimings(noAbort)).toEqual({ timeoutSeconds: 60, intervalSeconds: 2 });
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({ "@level": "warn", "@message": expect.stringContaining('"record.sh timeout" gave no usable answer'), reason: expect.stringContaining("at most 86400") }),
+    );
+  });
+
+  it.each(["2200000", "9999999999"])("EXEC_PROPAGATION_TIMEOUT %s is refused as longer than a day", async (value) => {
+    const resolved = await resolveSettings(execDescription, { EXEC_PATH: "/bin/true", EXEC_PROPAGATION_TIMEOUT: value }, {});
+    expect(resolved.ok).toBe(false);
+    expect(!resolved.ok && resolved.problems.map(problemMessage)).toEqual([
+      `EXEC_PROPAGATION_TIMEOUT: "${value}" is too long: use at most 86400 seconds (one day) (the value comes from the dns_challenge config)`,
+    ]);
+  });
+
+  it("an empty EXEC_PATH_FILE counts as unset", async () => {
+    const pathFile = join(dir, "empty");
+    await writeFile(pathFile, "\n");
+    const resolved = await resolveSettings(execDescription, { EXEC_PATH_FILE: pathFile }, {});
+    expect(!resolved.ok && resolved.problems.map(problemMessage)).toEqual([
+      "EXEC_PATH is required: set it in the dns_challenge config or the EXEC_PATH environment variable (or EXEC_PATH_FILE)",
+    ]);
+  });
+});
+
 describe("failures", () => {
   it("shows the exit code and what the program printed", async () => {
     const program = await writeScript(dir, "fail.sh", `echo "updating zone"\necho "zone is locked" >&2\nexit 3`);
     const provider = await execProvider({ EXEC_PATH: program, ...fixedTimings });
     const error = await provider.present(record, noAbort).catch((caught: Error) => caught);
+    // By base name only: EXEC_PATH is part of the sensitive config map.
     expect((error as Error).message).toBe(
-      `"${program} present _acme-challenge.target.example.test. ${record.challenge.txtValue}" exited with code 3:\nupdating zone\nzone is locked`,
+      `"fail.sh present _acme-challenge.target.example.test. ${record.challenge.txtValue}" exited with code 3:\nupdating zone\nzone is locked`,
     );
     expect(log.lines()).toContainEqual(expect.objectContaining({ "@level": "debug", exit_code: 3, output: "updating zone\nzone is locked" }));
+    expect(JSON.stringify(log.lines())).not.toContain(dir);
   });
 
   it("keeps only the end of a very long output in the error", async () => {
@@ -154,7 +193,9 @@ describe("failures", () => {
     const program = await writeScript(dir, "gone.sh", "exit 0");
     const provider = await execProvider({ EXEC_PATH: program, ...fixedTimings });
     await rm(program);
-    await expect(provider.present(record, noAbort)).rejects.toThrow(/^cannot run ".*gone\.sh present/);
+    const error = (await provider.present(record, noAbort).catch((caught: Error) => caught)) as Error;
+    expect(error.message).toMatch(/^cannot run "gone\.sh present/);
+    expect(error.message).not.toContain(dir);
   });
 });
 
