@@ -62,6 +62,8 @@ export interface SettingsToCheck {
   /** Where a known value comes from, for messages, e.g. "the dns_challenge config". */
   sourceOf(name: string): string;
   env: Environment;
+  /** The certificate's names, when all are known: checks of per-domain settings use them. */
+  names?: readonly string[];
 }
 
 export interface DnsProviderDescription {

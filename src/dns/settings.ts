@@ -49,18 +49,22 @@ export function problemMessage(problem: SettingProblem): string {
 }
 
 /** Everything that can be checked before all values are known. Never throws for user errors. */
-export async function validateDnsChallenge(block: PlannedDnsChallengeBlock, env: Environment): Promise<SettingProblem[]> {
+export async function validateDnsChallenge(block: PlannedDnsChallengeBlock, env: Environment, names?: readonly string[]): Promise<SettingProblem[]> {
   if (block.provider === undefined) return [];
   const description = findDnsProvider(block.provider);
   if (!description) return [unknownProviderProblem(block.provider)];
   // With the whole map unknown, any setting may still come from it.
   if (block.config === undefined) return [];
-  return (await inspect(description, block.config, env)).problems;
+  return (await inspect(description, block.config, env, names)).problems;
 }
 
 /** validateDnsChallenge for each of a certificate's blocks, problems tagged with the block's index. */
-export async function validateDnsChallenges(blocks: readonly PlannedDnsChallengeBlock[], env: Environment): Promise<DnsChallengeProblem[]> {
-  const perBlock = await Promise.all(blocks.map((block) => validateDnsChallenge(block, env)));
+export async function validateDnsChallenges(
+  blocks: readonly PlannedDnsChallengeBlock[],
+  env: Environment,
+  names?: readonly string[],
+): Promise<DnsChallengeProblem[]> {
+  const perBlock = await Promise.all(blocks.map((block) => validateDnsChallenge(block, env, names)));
   return perBlock.flatMap((problems, block) => problems.map((problem) => ({ ...problem, block })));
 }
 
@@ -96,7 +100,12 @@ interface Inspection {
   passThrough: Record<string, string>;
 }
 
-async function inspect(description: DnsProviderDescription, config: Readonly<Record<string, string | undefined>>, env: Environment): Promise<Inspection> {
+async function inspect(
+  description: DnsProviderDescription,
+  config: Readonly<Record<string, string | undefined>>,
+  env: Environment,
+  names?: readonly string[],
+): Promise<Inspection> {
   const inspection: Inspection = {
     problems: unknownKeyProblems(description, Object.keys(config)),
     given: new Map(),
@@ -125,7 +134,7 @@ async function inspect(description: DnsProviderDescription, config: Readonly<Rec
   }
   if (description.validate) {
     const sourceOf = (name: string) => sources.get(name) ?? "the default";
-    inspection.problems.push(...(await description.validate({ known: inspection.given, undecided, sourceOf, env })));
+    inspection.problems.push(...(await description.validate({ known: inspection.given, undecided, sourceOf, env, ...(names ? { names } : {}) })));
   }
   return inspection;
 }

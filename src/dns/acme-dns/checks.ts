@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { whyUnreadable } from "../../shared/index.js";
 import type { SettingProblem, SettingsToCheck } from "../description.js";
 import { allowlistNetworks, whyNotApiBase, whyNotCidr, whyUnsafeApiBase } from "./addresses.js";
-import { parseCredentials } from "./credentials.js";
+import { credentialsKey, parseCredentials } from "./credentials.js";
 import { ALLOWLIST, API_BASE, STORAGE_JSON, STORAGE_PATH } from "./setting-names.js";
 
 export async function checkAcmeDnsSettings(settings: SettingsToCheck): Promise<SettingProblem[]> {
@@ -51,6 +51,18 @@ export async function checkAcmeDnsSettings(settings: SettingsToCheck): Promise<S
   if (json !== undefined) {
     const parsed = parseCredentials(json);
     if (!parsed.ok) for (const why of parsed.problems) problems.push(problem(STORAGE_JSON, "invalid acme-dns credentials", why));
+    // Inline credentials are read-only: a domain without an entry would fail at apply, after
+    // the order was made. File credentials get an account registered instead.
+    const missing = parsed.ok ? [...new Set((settings.names ?? []).map(credentialsKey))].filter((domain) => !parsed.credentials.accounts.has(domain)) : [];
+    for (const domain of missing) {
+      problems.push(
+        problem(
+          STORAGE_JSON,
+          `no account for ${domain}`,
+          `add an entry under the key "${domain}" (e.g. from an acme_dns_registration resource with domain = "${domain}", whose credentials_json has it), and create the CNAME _acme-challenge.${domain} to its fulldomain`,
+        ),
+      );
+    }
   }
   if (path !== undefined) problems.push(...(await credentialsFileProblems(path, (summary, detail) => problem(STORAGE_PATH, summary, detail))));
   return problems;
