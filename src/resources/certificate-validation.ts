@@ -59,14 +59,15 @@ function namesProblems(config: TfObject): Diagnostic[] {
   return diagnostics;
 }
 
-function nameProblems(name: string, path: AttributePath): Diagnostic[] {
-  if (isIP(name)) return [error("IP addresses cannot be certified here", `${name} is an IP address; DNS-01 challenges validate DNS names only.`, path)];
+function nameProblems(name: string, path: [string, ...AttributePath]): Diagnostic[] {
+  const argument = path[0];
+  if (isIP(name)) return [error("IP addresses cannot be certified here", `${argument}: ${name} is an IP address; DNS-01 challenges validate DNS names only.`, path)];
   // ACME identifiers are written without a trailing dot (RFC 8555 7.1.4), and CAs reject "example.com.".
   if (name.endsWith(".") && isDnsName(name.slice(0, -1), { wildcard: true })) {
-    return [error("Invalid domain name", `${JSON.stringify(name)} ends with a dot: write it without one (${JSON.stringify(name.slice(0, -1))}), as ACME servers expect.`, path)];
+    return [error("Invalid domain name", `${argument}: ${JSON.stringify(name)} ends with a dot: write it without one (${JSON.stringify(name.slice(0, -1))}), as ACME servers expect.`, path)];
   }
   if (!isDnsName(name, { wildcard: true })) {
-    return [error("Invalid domain name", `${JSON.stringify(name)} is not a valid DNS name (a wildcard is allowed only as the first label, like *.example.com).`, path)];
+    return [error("Invalid domain name", `${argument}: ${JSON.stringify(name)} is not a valid DNS name (a wildcard is allowed only as the first label, like *.example.com).`, path)];
   }
   return [];
 }
@@ -166,6 +167,23 @@ function nameserverProblems(config: TfObject): Diagnostic[] {
   });
 }
 
+/** The names the certificate is for, when every one is known (from the arguments or the CSR). */
+async function knownNames(config: TfObject): Promise<string[] | undefined> {
+  if (isUnknown(config.certificate_request_pem) || isUnknown(config.common_name) || isUnknown(config.subject_alternative_names)) return undefined;
+  const csr = stringOf(config, "certificate_request_pem");
+  if (csr !== undefined) {
+    const { readCsr } = await import("../acme/csr.js");
+    return readCsr(csr).then(
+      ({ names }) => names,
+      () => undefined, // reported by pemProblems
+    );
+  }
+  const sans = stringListOf(config, "subject_alternative_names");
+  if (sans === undefined && config.subject_alternative_names !== null) return undefined; // an element is unknown
+  const commonName = stringOf(config, "common_name");
+  return [...(commonName ? [commonName] : []), ...(sans ?? [])];
+}
+
 async function dnsChallengeProblems(config: TfObject, env: Readonly<NodeJS.ProcessEnv>): Promise<Diagnostic[]> {
   if (isUnknown(config.dns_challenge)) return [];
   const blocks = blocksOf(config, "dns_challenge");
@@ -184,6 +202,7 @@ async function dnsChallengeProblems(config: TfObject, env: Readonly<NodeJS.Proce
       config: isUnknown(block.config) ? undefined : (stringMapOf(block, "config") ?? {}),
     })),
     env,
+    await knownNames(config),
   );
   return problems.map(dnsProblemDiagnostic);
 }
