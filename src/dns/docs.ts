@@ -7,7 +7,7 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DnsProviderDescription, SettingDescription } from "./description.js";
 import { dnsProviders } from "./registry.js";
-import { MAX_WAIT_SECONDS } from "../time/durations.js";
+import { MAX_WAIT_SECONDS } from "../shared/index.js";
 
 export const REGENERATE_DOCS_COMMAND = "npx tsx scripts/gen-docs.ts";
 

@@ -10,9 +10,8 @@
 // value that is not set. Checks that need an unknown value are skipped.
 
 import { readFile } from "node:fs/promises";
-import { whyUnreadable } from "../shared/index.js";
+import { MAX_WAIT_SECONDS, whyUnreadable } from "../shared/index.js";
 import type { DnsProviderDescription, Environment, SettingDescription, SettingProblem } from "./description.js";
-import { MAX_WAIT_SECONDS } from "../time/durations.js";
 import { whyNotExecutable } from "./executable.js";
 import { dnsProviders, findDnsProvider } from "./registry.js";
 import { ResolvedSettings } from "./resolved-settings.js";

@@ -3,11 +3,10 @@
 // Unknown values (from other resources) are skipped, never judged.
 import { isIP } from "node:net";
 import { privateKeyProblem } from "../acme/keys.js";
-import { MAX_WAIT_SECONDS } from "../time/durations.js";
+import { isDnsName, MAX_WAIT_SECONDS } from "../shared/index.js";
 import type { DnsChallengeProblem } from "../dns/index.js";
 import { error, warning, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
 import { isUnknown, type TfObject } from "../plugin/values.js";
-import { isDnsName } from "../shared/index.js";
 import { blocksOf, checkOneOf, numberOf, stringListOf, stringMapOf, stringOf } from "./attributes.js";
 import { KEY_TYPES, REVOCATION_REASONS } from "./certificate-schema.js";
 import { parseNameserver } from "./nameservers.js";

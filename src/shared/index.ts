@@ -22,3 +22,4 @@ export { isDnsName } from "./dns-name.js";
 export { whyUnreadable } from "./file-errors.js";
 export { toPem } from "./pem.js";
 export { sleep } from "./sleep.js";
+export { clampTimerMs, MAX_WAIT_SECONDS } from "./durations.js";

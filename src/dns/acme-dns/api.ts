@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AcmeDnsAccount } from "./credentials.js";
 import { endpointUrl } from "./addresses.js";
-import { clampTimerMs } from "../../time/durations.js";
+import { clampTimerMs } from "../../shared/index.js";
 
 export interface AcmeDnsEndpoint {
   apiBase: string;

@@ -5,7 +5,7 @@
 import { execa } from "execa";
 import { basename } from "node:path";
 import type { Logger } from "../../log/logger.js";
-import { clampTimerMs } from "../../time/durations.js";
+import { clampTimerMs } from "../../shared/index.js";
 
 export interface ProgramRun {
   program: string;

@@ -4,7 +4,7 @@
 import type { Logger } from "../../log/logger.js";
 import type { ChallengeRecord, DnsProvider, PropagationTimings } from "../dns-provider.js";
 import { DEFAULT_POLLING_INTERVAL_SECONDS, DEFAULT_PROPAGATION_TIMEOUT_SECONDS } from "./description.js";
-import { MAX_WAIT_SECONDS } from "../../time/durations.js";
+import { MAX_WAIT_SECONDS } from "../../shared/index.js";
 import { programName, runProgram } from "./program.js";
 
 export interface ExecConfig {
