@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 // What every benchmark here needs: a --runs style flag, medians, and a series of timed
 // runs that records failures instead of stopping the report.
 
@@ -49,4 +50,10 @@ export function gist(text: string): string {
   const lines = text.trim().split("\n");
   const errors = lines.filter((line) => /\berror\b/i.test(line)).slice(0, 4);
   return (errors.length > 0 ? errors : lines.slice(-6)).map((line) => line.trim()).join("\n      ");
+}
+
+/** Peak resident set (VmHWM) of a live process, in MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
 }

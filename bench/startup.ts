@@ -2,36 +2,31 @@
 //   - spawn of bin/terraform-provider-acme -> handshake line on stdout
 //   - peak RSS (VmHWM) of the idle provider after the handshake and a health check
 //   - Shutdown RPC -> process exit
-// plus, for context, bare `node -e 0` and a breakdown of what the pre-handshake path costs.
+// plus, for context, bare `node -e 0` and a breakdown of what the pre-handshake path costs,
+// and each package kind side by side (bench/package-kinds.ts: Node package, single executables).
 //
-//   npm run build && npx tsx bench/startup.ts [--runs 20] [--no-breakdown]
+//   npm run build && npx tsx bench/startup.ts [--runs 20] [--no-breakdown] [--no-package-kinds]
 //
 // A report, not a test: it always exits 0, whether the goals are met or not.
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { BUILT_ENTRY, killAllProviders, ProviderProcess, REPO_ROOT, type StartOptions } from "../test/harness/provider-process.js";
-import { positiveIntegerFlag } from "./measure.js";
+import { positiveIntegerFlag, peakRssMb } from "./measure.js";
+import { packageKindsReport } from "./package-kinds.js";
 
 const GOALS = { startupMs: 150, rssMb: 120, shutdownMs: 100 };
 /** Time left to the provider after the handshake, so its post-handshake loading counts in the peak. */
 const IDLE_MS = 500;
 
 function parseArgs(argv: string[]) {
-  return { runs: positiveIntegerFlag(argv, "--runs", 20), breakdown: !argv.includes("--no-breakdown") };
+  return { runs: positiveIntegerFlag(argv, "--runs", 20), breakdown: !argv.includes("--no-breakdown"), packageKinds: !argv.includes("--no-package-kinds") };
 }
 
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   // Nearest-rank: p90 of 20 runs is the 18th value.
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-/** kB figures from /proc/<pid>/status (VmHWM = peak resident set). */
-function memoryOf(pid: number): { peakMb: number; rssMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-  return { peakMb: kb("VmHWM") / 1024, rssMb: kb("VmRSS") / 1024 };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,7 +47,7 @@ async function measureOnce(options: StartOptions = {}): Promise<Run> {
     if (!comm.startsWith("node")) throw new Error(`pid ${provider.pid} is ${comm}, not node: does the launcher exec?`);
     await provider.health(); // connected, as Terraform is right after the handshake
     await sleep(IDLE_MS);
-    const { peakMb } = memoryOf(provider.pid);
+    const peakMb = peakRssMb(provider.pid);
     const shutdown = await provider.shutdown();
     return { startupMs, peakMb, shutdownMs: shutdown.latencyMs, shutdownAnswered: shutdown.answered };
   } finally {
@@ -124,7 +119,7 @@ function row(cells: string[], widths: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const { runs, breakdown: wantBreakdown } = parseArgs(process.argv.slice(2));
+  const { runs, breakdown: wantBreakdown, packageKinds } = parseArgs(process.argv.slice(2));
   console.log(`acme-tf provider start-up benchmark: ${runs} runs, node ${process.version}, launcher ${REPO_ROOT}bin/terraform-provider-acme`);
 
   await measureOnce(); // warm the page cache; not counted
@@ -169,6 +164,7 @@ async function main(): Promise<void> {
       .reduce((sum, [, ms]) => sum + ms, 0);
     console.log(`  ${beforeHandshake.toFixed(1).padStart(7)}  total before the handshake (excluding process spawn and the launcher's sh)`);
   }
+  if (packageKinds) await packageKindsReport(runs);
 }
 
 main()

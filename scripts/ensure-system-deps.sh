@@ -2,7 +2,9 @@
 # Installs the Debian packages the test lab (test/lab) and the demo run, when a command
 # is missing: Pebble (ACME test CA), bind9 (authoritative DNS, nsupdate, dig), unbound
 # (resolver), lego (the reference client), openssl, ip (the lab gives lo an address for
-# named) and setpriv (ties the lab's processes to their parent). Idempotent and silent
+# named) and setpriv (ties the lab's processes to their parent); for the release tests gpg
+# (signing), unzip (reading the zips), unshare (hiding node), and qemu-aarch64-static with
+# arm64 runtime libraries (the linux_arm64 executable's handshake). Idempotent and silent
 # when everything is there; needs root (or sudo) otherwise. Debian 12.
 set -euo pipefail
 
@@ -18,6 +20,18 @@ declare -A package_of=(
   [openssl]=openssl
   [ip]=iproute2
   [setpriv]=util-linux
+  [unshare]=util-linux
+  [gpg]=gnupg
+  [unzip]=unzip
+  [qemu-aarch64-static]=qemu-user-static
+)
+
+# file -> Debian package providing it (libraries, not commands): the arm64 C/C++ runtime
+# qemu-user loads Node's official linux_arm64 binary with (-L /usr/aarch64-linux-gnu).
+declare -A package_of_file=(
+  [/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1]=libc6-arm64-cross
+  [/usr/aarch64-linux-gnu/lib/libstdc++.so.6]=libstdc++6-arm64-cross
+  [/usr/aarch64-linux-gnu/lib/libgcc_s.so.1]=libgcc-s1-arm64-cross
 )
 
 # sbin directories are not on every PATH (e.g. a non-root login shell).
@@ -26,6 +40,9 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 missing=()
 for command in "${!package_of[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${package_of[$command]}")
+done
+for file in "${!package_of_file[@]}"; do
+  [ -e "$file" ] || missing+=("${package_of_file[$file]}")
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
@@ -63,4 +80,7 @@ fi
 # Fail here, not in the middle of a test run, if a package did not bring its command.
 for command in "${!package_of[@]}"; do
   command -v "$command" >/dev/null 2>&1 || { echo "ensure-system-deps: $command still missing after installing ${package_of[$command]}" >&2; exit 1; }
+done
+for file in "${!package_of_file[@]}"; do
+  [ -e "$file" ] || { echo "ensure-system-deps: $file still missing after installing ${package_of_file[$file]}" >&2; exit 1; }
 done
