@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { providerExecutableName, BUILT_BUNDLE } from "../src/cli/node-package.js";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../src/identity/index.js";
-import { SUPPORTED_PROTOCOLS } from "../src/plugin/handshake.js";
+import { SUPPORTED_PROTOCOLS } from "../src/plugin/index.js";
 import { packageHashV1, sha256File } from "./release/hashes.js";
 import { findPlatform, PLATFORMS, type Platform } from "./release/platforms.js";
 import { signDetached, signingKey, type SigningKey } from "./release/signing.js";

@@ -16,3 +16,5 @@ export type {
   ProviderServer,
   ReadResponse,
 } from "./provider-server.js";
+/** The plugin protocol versions served (the release manifest lists them). */
+export { SUPPORTED_PROTOCOLS } from "./handshake.js";
