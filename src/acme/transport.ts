@@ -1,21 +1,19 @@
-// One HTTP(S) exchange with the CA, nothing more: no retries beyond Node's documented
-// stale keep-alive case, no ACME knowledge. Connections are kept alive and shared per
-// trust configuration, so a run of ACME calls pays for one TLS handshake.
+// One HTTP(S) exchange with the CA (src/http's), nothing more: no retries beyond Node's
+// documented stale keep-alive case, no ACME knowledge beyond wording failures. Connections
+// are kept alive and shared per trust configuration, so a run of ACME calls pays for one
+// TLS handshake.
 //
 // Trust: Node's defaults (system store plus NODE_EXTRA_CA_CERTS), optionally extended
 // by a caller-given CA certificate. Verification is never disabled.
 
 import { readFileSync } from "node:fs";
-import http, { type IncomingHttpHeaders } from "node:http";
+import http from "node:http";
 import https from "node:https";
 import { createSecureContext, rootCertificates } from "node:tls";
+import { exchange, HttpFailure, type HttpReply } from "../http/index.js";
 import { AcmeAbortError, AcmeError } from "./errors.js";
 
-export interface HttpResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
+export type HttpResponse = HttpReply;
 
 export interface HttpRequest {
   method: "GET" | "HEAD" | "POST";
@@ -28,7 +26,6 @@ export interface HttpRequest {
   timeoutMs?: number;
 }
 
-const USER_AGENT = "acme-tf (Terraform ACME provider)";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -76,64 +73,55 @@ function extraCaCertificates(): string[] {
 
 /** Sends one request and reads the whole answer. Network failures become AcmeError. */
 export async function send(request: HttpRequest, caCertPem?: string): Promise<HttpResponse> {
+  const attempt = () => sendOnce(request, caCertPem);
   try {
-    return await sendOnce(request, caCertPem);
-  } catch (error) {
     // A keep-alive socket the server closed while idle fails on first use; Node's docs
     // recommend retrying exactly that case once.
-    if (error instanceof StaleSocketError) return sendOnce(request, caCertPem);
-    throw error;
+    return await attempt().catch((error: unknown) => (isStaleSocket(error) ? attempt() : Promise.reject(error)));
+  } catch (error) {
+    throw asAcmeError(request, error);
   }
 }
 
-class StaleSocketError extends Error {}
+function isStaleSocket(error: unknown): boolean {
+  return error instanceof HttpFailure && error.kind === "network" && error.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
+}
 
 function sendOnce(request: HttpRequest, caCertPem: string | undefined): Promise<HttpResponse> {
-  const { method, url, signal } = request;
-  return new Promise<HttpResponse>((resolve, reject) => {
-    if (signal.aborted) return reject(new AcmeAbortError(`${method} ${url}`, signal.reason));
-    const target = new URL(url);
-    const isHttps = target.protocol === "https:";
-    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
-    if (request.accept) headers.Accept = request.accept;
-    if (request.body !== undefined) {
-      headers["Content-Type"] = request.contentType ?? "application/jose+json";
-      headers["Content-Length"] = String(Buffer.byteLength(request.body));
-    }
-    const options: https.RequestOptions = {
-      method,
-      headers,
-      agent: isHttps ? httpsAgent(caCertPem) : plainAgent,
-      timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    };
-    const req = (isHttps ? https : http).request(target, options, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) req.destroy(new AcmeError(`the answer to ${method} ${url} is larger than ${MAX_BODY_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      res.on("end", () => {
-        cleanup();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      });
-      res.on("error", fail);
-    });
-    const onAbort = () => req.destroy(new AcmeAbortError(`${method} ${url}`, signal.reason));
-    const cleanup = () => signal.removeEventListener("abort", onAbort);
-    function fail(error: Error) {
-      cleanup();
-      if (error instanceof AcmeError) return reject(error);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) return reject(new StaleSocketError());
-      reject(new AcmeError(`cannot reach the ACME server (${method} ${url}): ${describeNetworkError(error)}`, { cause: error }));
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
-    req.on("timeout", () => req.destroy(new AcmeError(`the ACME server did not answer ${method} ${url} within ${options.timeout} ms`)));
-    req.on("error", fail);
-    req.end(request.body);
+  const headers: Record<string, string> = {};
+  if (request.accept) headers.Accept = request.accept;
+  if (request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/jose+json";
+  const isHttps = new URL(request.url).protocol === "https:";
+  return exchange({
+    method: request.method,
+    url: request.url,
+    headers,
+    ...(request.body !== undefined ? { body: request.body } : {}),
+    signal: request.signal,
+    idleTimeoutMs: timeoutOf(request),
+    agent: isHttps ? httpsAgent(caCertPem) : plainAgent,
+    maxBodyBytes: MAX_BODY_BYTES,
+    oversize: "reject",
   });
+}
+
+function timeoutOf(request: HttpRequest): number {
+  return request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
+function asAcmeError(request: HttpRequest, error: unknown): unknown {
+  if (!(error instanceof HttpFailure)) return error;
+  const { method, url, signal } = request;
+  switch (error.kind) {
+    case "aborted":
+      return new AcmeAbortError(`${method} ${url}`, signal.reason);
+    case "timeout":
+      return new AcmeError(`the ACME server did not answer ${method} ${url} within ${timeoutOf(request)} ms`);
+    case "too-large":
+      return new AcmeError(`the answer to ${method} ${url} is larger than ${MAX_BODY_BYTES} bytes`);
+    case "network":
+      return new AcmeError(`cannot reach the ACME server (${method} ${url}): ${describeNetworkError(error.cause as Error)}`, { cause: error.cause });
+  }
 }
 
 function describeNetworkError(error: Error): string {

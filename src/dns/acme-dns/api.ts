@@ -3,8 +3,7 @@
 // fix. Credentials never appear in a message: every message passes through `redact`.
 // Redirects are not followed: they would carry X-Api-Key to wherever they point.
 
-import http from "node:http";
-import https from "node:https";
+import { exchange, HttpFailure } from "../../http/index.js";
 import type { AcmeDnsAccount } from "./credentials.js";
 import { endpointUrl } from "./addresses.js";
 import { clampTimerMs } from "../../shared/index.js";
@@ -58,7 +57,6 @@ interface Reply {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-const USER_AGENT = "acme-tf (Terraform ACME provider)";
 
 async function post(
   endpoint: AcmeDnsEndpoint,
@@ -69,7 +67,8 @@ async function post(
   secrets: readonly string[],
 ): Promise<Reply> {
   signal.throwIfAborted();
-  // Not AbortSignal.any: its listeners stay on the caller's signal, one per request.
+  // One limit for the whole exchange. Not AbortSignal.any: its listeners stay on the
+  // caller's signal, one per request.
   const stop = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -78,43 +77,24 @@ async function post(
   }, clampTimerMs(endpoint.timeoutSeconds * 1000));
   const abort = () => stop.abort(signal.reason);
   signal.addEventListener("abort", abort, { once: true });
-  const target = new URL(url);
-  const request = (target.protocol === "https:" ? https : http).request;
   try {
-    return await new Promise<Reply>((resolve, reject) => {
-      const req = request(
-        target,
-        {
-          method: "POST",
-          signal: stop.signal,
-          headers: {
-            "User-Agent": USER_AGENT,
-            Accept: "application/json",
-            ...(body === undefined ? { "Content-Length": "0" } : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) }),
-            ...headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (chunk: Buffer) => {
-            size += chunk.length;
-            if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-          });
-          res.on("error", reject);
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            resolve({ status: res.statusCode ?? 0, text, ...optionalCode(text), ...(res.headers.location ? { location: res.headers.location } : {}) });
-          });
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
+    const reply = await exchange({
+      method: "POST",
+      url,
+      headers: { Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
+      ...(body === undefined ? {} : { body }),
+      signal: stop.signal,
+      maxBodyBytes: MAX_BODY_BYTES,
+      oversize: "truncate",
     });
+    const text = reply.body.toString("utf8");
+    const location = reply.headers.location;
+    return { status: reply.status, text, ...optionalCode(text), ...(location ? { location } : {}) };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (timedOut) throw new AcmeDnsApiError(`no answer from ${url} within ${endpoint.timeoutSeconds} s: is the acme-dns server up, and is ${endpoint.setting} right?`);
-    throw new AcmeDnsApiError(redact(`cannot reach ${url}: ${networkProblem(error as NodeJS.ErrnoException, endpoint)}`, secrets));
+    const cause = error instanceof HttpFailure ? error.cause : error;
+    throw new AcmeDnsApiError(redact(`cannot reach ${url}: ${networkProblem(cause as NodeJS.ErrnoException, endpoint)}`, secrets));
   } finally {
     clearTimeout(timer);
     signal.removeEventListener("abort", abort);
