@@ -117,7 +117,8 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
   let provider: ProviderProcess;
 
   beforeAll(async () => {
-    provider = await ProviderProcess.start({ protocolVersions: versions });
+    // TRACE, as under TF_LOG=TRACE: the log tests below read what the provider writes.
+    provider = await ProviderProcess.start({ protocolVersions: versions, env: { TF_LOG: "TRACE" } });
   });
   afterAll(async () => {
     await provider?.kill();
@@ -416,7 +417,7 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
   });
 
   test("Shutdown makes the process exit promptly, code 0, and removes the socket directory", async () => {
-    const target = await startForTest({ protocolVersions: versions });
+    const target = await startForTest({ protocolVersions: versions, env: { TF_LOG_PROVIDER: "DEBUG" } });
     expect(await target.health()).toBe(SERVING);
     const socketDir = dirname(target.handshake.address);
     const result = await target.shutdown();
@@ -508,6 +509,28 @@ describe("process lifecycle", () => {
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/6 and 5/);
     expect(run.stderr).toMatch(/"7"/);
+  });
+
+  test("without TF_LOG or TF_LOG_PROVIDER the provider writes nothing to stderr (Terraform would drop it)", async () => {
+    const provider = await startForTest();
+    await provider.rpc("GetProviderSchema");
+    await provider.rpc("StopProvider");
+    await provider.shutdown();
+    expect(provider.stderrLines).toEqual([]);
+  });
+
+  test("TF_LOG_PROVIDER=WARN wins over TF_LOG=TRACE: no trace or debug line is written", async () => {
+    const provider = await startForTest({ env: { TF_LOG: "TRACE", TF_LOG_PROVIDER: "WARN" } });
+    await provider.rpc("GetProviderSchema");
+    await provider.shutdown();
+    expect(provider.stderrLines).toEqual([]);
+    // The same RPCs under TF_LOG=DEBUG: debug lines, and still no trace line.
+    const debug = await startForTest({ env: { TF_LOG: "DEBUG" } });
+    await debug.rpc("GetProviderSchema");
+    await debug.shutdown();
+    const levels = debug.stderrLines.map((line) => JSON.parse(line)["@level"]);
+    expect(levels).toContain("debug");
+    expect(levels).not.toContain("trace");
   });
 
   test("SIGINT does not stop the provider (Terraform cancels through Stop)", async () => {
