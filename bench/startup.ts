@@ -87,13 +87,11 @@ function breakdown(): Record<string, number> {
     const grpc = await import("@grpc/grpc-js");
     step("import @grpc/grpc-js");
     const defs = await import(${JSON.stringify(dist("plugin/grpc-definitions.js"))});
-    step("import grpc-definitions (protobufjs)");
+    step("import grpc-definitions (generated protocol codecs)");
     await import(${JSON.stringify(dist("plugin/protocol-adapter.js"))}); await import(${JSON.stringify(dist("plugin/serve.js"))});
     step("import protocol-adapter + serve");
-    const root = defs.loadProtos(["tfplugin6.proto", "goplugin.proto", "health.proto"]);
-    step("parse .proto files");
     const server = new grpc.Server();
-    server.addService(defs.serviceDefinition(root, "tfplugin6.Provider"), {});
+    server.addService(defs.serviceDefinition("tfplugin6.Provider"), {});
     step("build service definitions");
     const tls = await import(${JSON.stringify(dist("plugin/tls.js"))});
     const cert = tls.createServerCertificate();

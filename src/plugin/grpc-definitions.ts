@@ -1,40 +1,36 @@
-// gRPC service definitions from the project's own .proto files (proto/), built with
-// protobufjs at start-up. @grpc/proto-loader does the same but adds ~35 ms of loading,
-// paid at every one of Terraform's 3-4 provider launches per apply.
+// gRPC service definitions over the protocol codecs generated at build time from the
+// project's own .proto files (proto/, scripts/gen-protocol-codecs.mjs): no .proto parsing
+// or codec generation at run time, which Terraform's 3-4 provider launches per apply
+// would each pay.
 import type { ServiceDefinition, MethodDefinition } from "@grpc/grpc-js";
-import protobuf from "protobufjs";
-import { fileURLToPath } from "node:url";
+import { services, type MessageCodec } from "./protocol-codecs.js";
 
-const PROTO_DIR = fileURLToPath(new URL("../../proto/", import.meta.url));
-
-/** Messages as plain objects with the .proto's snake_case field names. */
+/** Messages with the .proto's snake_case field names. */
 export type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, defaults: true, oneofs: true };
-
-export function loadProtos(files: string[]): protobuf.Root {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => PROTO_DIR + target;
-  root.loadSync(files, { keepCase: true }).resolveAll();
-  return root;
-}
-
-export function serviceDefinition(root: protobuf.Root, serviceName: string): ServiceDefinition {
-  const service = root.lookupService(serviceName);
+export function serviceDefinition(serviceName: string): ServiceDefinition {
+  const methods = services[serviceName];
+  if (!methods) throw new Error(`no generated codecs for the gRPC service ${serviceName}`);
   const definition: Record<string, MethodDefinition<Message, Message>> = {};
-  for (const method of service.methodsArray) {
-    const request = method.resolvedRequestType!;
-    const response = method.resolvedResponseType!;
+  for (const method of methods) {
     definition[method.name] = {
       path: `/${serviceName}/${method.name}`,
-      requestStream: Boolean(method.requestStream),
-      responseStream: Boolean(method.responseStream),
-      requestSerialize: (message) => Buffer.from(request.encode(request.fromObject(message)).finish()),
-      requestDeserialize: (bytes) => request.toObject(request.decode(bytes), TO_OBJECT),
-      responseSerialize: (message) => Buffer.from(response.encode(response.fromObject(message)).finish()),
-      responseDeserialize: (bytes) => response.toObject(response.decode(bytes), TO_OBJECT),
+      requestStream: method.requestStream,
+      responseStream: method.responseStream,
+      requestSerialize: serializer(method.request),
+      requestDeserialize: (bytes) => method.request.decode(bytes),
+      responseSerialize: serializer(method.response),
+      responseDeserialize: (bytes) => method.response.decode(bytes),
       originalName: method.name,
     };
   }
   return definition;
+}
+
+function serializer(codec: MessageCodec) {
+  return (message: Message): Buffer => {
+    const bytes = codec.encode(message).finish();
+    // protobufjs writes a Buffer under Node: no copy needed.
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+  };
 }

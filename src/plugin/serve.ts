@@ -5,7 +5,7 @@ import * as grpc from "@grpc/grpc-js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadProtos, serviceDefinition } from "./grpc-definitions.js";
+import { serviceDefinition } from "./grpc-definitions.js";
 import { HandshakeError, handshakeLine, readHandshake, type HandshakeRequest } from "./handshake.js";
 import { providerService } from "./protocol-adapter.js";
 import type { ProviderServer } from "./provider-server.js";
@@ -46,9 +46,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const provider = () => (providerPromise ??= options.loadProvider());
 
   const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_MESSAGE_BYTES, "grpc.max_send_message_length": MAX_MESSAGE_BYTES });
-  const root = loadProtos([`tfplugin${handshake.protocol}.proto`, "goplugin.proto", "health.proto"]);
-  server.addService(serviceDefinition(root, `tfplugin${handshake.protocol}.Provider`), providerService(handshake.protocol, provider, logger));
-  addSideServices(server, root, () => {
+  server.addService(serviceDefinition(`tfplugin${handshake.protocol}.Provider`), providerService(handshake.protocol, provider, logger));
+  addSideServices(server, () => {
     logger.debug("shutdown requested by the client");
     // Let the answer go out before leaving (graceful shutdown waits for it), but never
     // linger: Terraform SIGKILLs a provider still there after 2 s.
@@ -78,7 +77,7 @@ function serverCredentials(handshake: HandshakeRequest) {
   return { credentials, certificateDer: certificate.certificateDer };
 }
 
-function addSideServices(server: grpc.Server, root: ReturnType<typeof loadProtos>, onShutdown: () => void) {
+function addSideServices(server: grpc.Server, onShutdown: () => void) {
   const SERVING = 1;
   // go-plugin opens these streams on connect; this provider neither brokers connections
   // nor forwards stdio, so they stay open and silent until shutdown ends them.
@@ -87,23 +86,23 @@ function addSideServices(server: grpc.Server, root: ReturnType<typeof loadProtos
     openStreams.add(call);
     call.on("cancelled", () => openStreams.delete(call));
   };
-  server.addService(serviceDefinition(root, "grpc.health.v1.Health"), {
+  server.addService(serviceDefinition("grpc.health.v1.Health"), {
     Check: (_call: unknown, callback: grpc.sendUnaryData<object>) => callback(null, { status: SERVING }),
   });
-  server.addService(serviceDefinition(root, "plugin.GRPCController"), {
+  server.addService(serviceDefinition("plugin.GRPCController"), {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});
       for (const stream of openStreams) stream.end();
       onShutdown();
     },
   });
-  server.addService(serviceDefinition(root, "plugin.GRPCBroker"), {
+  server.addService(serviceDefinition("plugin.GRPCBroker"), {
     StartStream: (call: grpc.ServerDuplexStream<object, object>) => {
       keepOpen(call);
       call.on("data", () => undefined);
     },
   });
-  server.addService(serviceDefinition(root, "plugin.GRPCStdio"), {
+  server.addService(serviceDefinition("plugin.GRPCStdio"), {
     StreamStdio: (call: grpc.ServerWritableStream<object, object>) => keepOpen(call),
   });
 }

@@ -10,7 +10,8 @@ import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { decodeBlock, encodeBlock } from "../../src/plugin/codec.js";
-import { loadProtos, serviceDefinition, type Message } from "../../src/plugin/grpc-definitions.js";
+import type { Message } from "../../src/plugin/grpc-definitions.js";
+import { loadProtos, serviceDefinition } from "./reflected-protocol.js";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../src/plugin/handshake.js";
 import type { Block, CtyType, NestedBlock } from "../../src/plugin/schema.js";
 import { createServerCertificate } from "../../src/plugin/tls.js";
@@ -66,7 +67,7 @@ export interface ExitInfo {
  */
 export function providerEnv(options: StartOptions, clientCertificatePem?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["NODE_OPTIONS", "ACME_SERVER_URL", "PLUGIN_CLIENT_CERT", "PLUGIN_PROTOCOL_VERSIONS", MAGIC_COOKIE_KEY, "TF_LOG", "LEGO_CA_CERTIFICATES"]) {
+  for (const name of ["NODE_OPTIONS", "ACME_SERVER_URL", "PLUGIN_CLIENT_CERT", "PLUGIN_PROTOCOL_VERSIONS", MAGIC_COOKIE_KEY, "TF_LOG", "TF_LOG_PROVIDER", "LEGO_CA_CERTIFICATES"]) {
     delete env[name];
   }
   if (options.cookie !== null) env[MAGIC_COOKIE_KEY] = options.cookie ?? MAGIC_COOKIE_VALUE;
