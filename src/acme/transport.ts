@@ -3,14 +3,12 @@
 // are kept alive and shared per trust configuration, so a run of ACME calls pays for one
 // TLS handshake.
 //
-// Trust: Node's defaults (system store plus NODE_EXTRA_CA_CERTS), optionally extended
-// by a caller-given CA certificate. Verification is never disabled.
+// Trust: src/http's (Node's bundled roots, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE), optionally
+// extended by a caller-given CA certificate. Verification is never disabled.
 
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import { createSecureContext, rootCertificates } from "node:tls";
-import { exchange, HttpFailure, type HttpReply } from "../http/index.js";
+import { exchange, HttpFailure, trustContext, type HttpReply } from "../http/index.js";
 import { AcmeAbortError, AcmeError } from "./errors.js";
 
 export type HttpResponse = HttpReply;
@@ -32,43 +30,16 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const agents = new Map<string, https.Agent>();
 const plainAgent = new http.Agent({ keepAlive: true, scheduling: "lifo", timeout: 60_000 });
 
-/**
- * The shared keep-alive agent for a trust configuration. A `caCertPem` is trusted in
- * addition to Node's bundled roots and the NODE_EXTRA_CA_CERTS file.
- */
+/** The shared keep-alive agent for a trust configuration (see trustContext). */
 function httpsAgent(caCertPem: string | undefined): https.Agent {
   const key = caCertPem ?? "";
   let agent = agents.get(key);
   if (!agent) {
-    // One SecureContext for every connection: given `ca` instead, Node parses the whole
-    // list (~140 roots) again at each TLS connection, ~40 ms each.
-    const secureContext =
-      caCertPem === undefined ? undefined : createSecureContext({ ca: [...extraCaCertificates(), ...rootCertificates, caCertPem] });
+    const secureContext = trustContext(caCertPem);
     agent = new https.Agent({ keepAlive: true, scheduling: "lifo", timeout: 60_000, ...(secureContext ? { secureContext } : {}) });
     agents.set(key, agent);
   }
   return agent;
-}
-
-/**
- * Passing `ca` replaces Node's default trust, which includes NODE_EXTRA_CA_CERTS;
- * Node does not expose those certificates, so read the file again to keep them.
- */
-let extraCaCache: string[] | undefined;
-function extraCaCertificates(): string[] {
-  if (extraCaCache) return extraCaCache;
-  extraCaCache = [];
-  const file = process.env.NODE_EXTRA_CA_CERTS;
-  if (file) {
-    try {
-      // Synchronous on purpose: once per process, before the first request.
-      const text = readFileSync(file, "utf8");
-      extraCaCache = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    } catch {
-      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (silently).
-    }
-  }
-  return extraCaCache;
 }
 
 /** Sends one request and reads the whole answer. Network failures become AcmeError. */

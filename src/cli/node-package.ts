@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "n
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../identity/index.js";
+import { HAND_OVER_EXTRA_CA_CERTS_SH } from "../plugin/launcher-environment.js";
 
 export const BUNDLE_FILE = "provider.cjs";
 // From src/cli (tsx) and from dist/cli alike.
@@ -34,7 +35,7 @@ if ! command -v "$node" >/dev/null 2>&1; then
   echo "$message" >&2
   exit 1
 fi
-exec "$node" "$(dirname "$(readlink -f "$0")")/${BUNDLE_FILE}" "$@"
+${HAND_OVER_EXTRA_CA_CERTS_SH}exec "$node" "$(dirname "$(readlink -f "$0")")/${BUNDLE_FILE}" "$@"
 `;
 
 /** Writes the Node package into `directory`; returns the executable's path. */

@@ -6,6 +6,9 @@
 
 import http, { type IncomingHttpHeaders } from "node:http";
 import https from "node:https";
+import { trustContext } from "./trust.js";
+
+export { trustContext } from "./trust.js";
 
 export const USER_AGENT = "acme-tf (Terraform ACME provider)";
 
@@ -69,7 +72,8 @@ export function exchange(request: HttpExchange): Promise<HttpReply> {
     const options: https.RequestOptions = {
       method,
       headers,
-      ...(request.agent ? { agent: request.agent } : {}),
+      // Without an agent of its own, the provider's trust (trust.ts) for HTTPS.
+      ...(request.agent ? { agent: request.agent } : target.protocol === "https:" ? secureContextOption() : {}),
       ...(request.idleTimeoutMs !== undefined ? { timeout: request.idleTimeoutMs } : {}),
     };
     let settled = false;
@@ -113,4 +117,9 @@ export function exchange(request: HttpExchange): Promise<HttpReply> {
     req.on("error", fail);
     req.end(request.body);
   });
+}
+
+function secureContextOption(): { secureContext?: ReturnType<typeof trustContext> } {
+  const secureContext = trustContext();
+  return secureContext ? { secureContext } : {};
 }

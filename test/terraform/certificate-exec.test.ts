@@ -157,6 +157,17 @@ test.concurrent("settings from the provider process's environment, with no confi
   expect(await subjectAltNames((await certificateValues(ws)).certificate_pem as string)).toEqual([name]);
 });
 
+test.concurrent("the program sees NODE_EXTRA_CA_CERTS as the user set it (the launcher's hand-over undone)", async () => {
+  const name = uniqueName("caenv");
+  const record = recordFile();
+  const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ RECORD_FILE: record, RECORD_CA_ENV: "1" }))));
+  await ws.init();
+  await ws.apply();
+  const seen = readFileSync(record, "utf8").split("\n").filter((line) => line.startsWith("NODE_EXTRA_CA_CERTS="));
+  expect(seen.length).toBeGreaterThan(0);
+  for (const line of seen) expect(line).toBe(`NODE_EXTRA_CA_CERTS=${environment.caCertPath} ACME_TF_NODE_EXTRA_CA_CERTS=(unset)`);
+});
+
 describe("EXEC_PATH_FILE, and the timeout command", () => {
   const fromFile = uniqueName("file");
   const answered = uniqueName("answer");

@@ -86,9 +86,30 @@ resource "acme_registration" "reg" {
 
 describe("trusting a private CA", () => {
   const registrationOnly = `resource "acme_registration" "reg" {}\n`;
+  // Debian's bundle of public roots: trusting it must not be what makes the lab CA trusted.
+  const SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
   test("LEGO_CA_CERTIFICATES, as with the reference provider", async () => {
     const ws = new TerraformWorkspace({ LEGO_CA_CERTIFICATES: environment.caCertPath }).write("main.tf", providerBlock(environment.acmeDirectory) + registrationOnly);
+    workspaces.push(ws);
+    await ws.init();
+    await ws.apply();
+    expect(resourceValues(await ws.state(), "acme_registration.reg").registration_url).toMatch(/my-account/);
+  });
+
+  test("NODE_EXTRA_CA_CERTS naming the private CA (read by the provider, not at node's start)", async () => {
+    const ws = new TerraformWorkspace({ NODE_EXTRA_CA_CERTS: environment.caCertPath }).write("main.tf", providerBlock(environment.acmeDirectory) + registrationOnly);
+    workspaces.push(ws);
+    await ws.init();
+    await ws.apply();
+    expect(resourceValues(await ws.state(), "acme_registration.reg").registration_url).toMatch(/my-account/);
+  });
+
+  test("SSL_CERT_FILE naming the private CA, as for Go programs (NODE_EXTRA_CA_CERTS naming the system bundle)", async () => {
+    const ws = new TerraformWorkspace({ SSL_CERT_FILE: environment.caCertPath, NODE_EXTRA_CA_CERTS: SYSTEM_BUNDLE }).write(
+      "main.tf",
+      providerBlock(environment.acmeDirectory) + registrationOnly,
+    );
     workspaces.push(ws);
     await ws.init();
     await ws.apply();

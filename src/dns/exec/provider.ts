@@ -21,6 +21,15 @@ export interface ExecConfig {
 
 type Action = "present" | "cleanup";
 
+/** What `program timeout` answered: usable timings, or what to log about it. */
+type TimeoutAnswer = { timings: PropagationTimings } | { level: "debug" | "warn"; what: string; reason?: string };
+
+/**
+ * Answers to `timeout`, asked once per program and environment in this process rather than
+ * once per certificate: a spawn costs several ms of CPU, and the answer does not change.
+ */
+const timeoutAnswers = new Map<string, Promise<TimeoutAnswer>>();
+
 export class ExecProvider implements DnsProvider {
   /** The program may replace the name's TXT records rather than add one: one value at a time. */
   readonly valuesPerName = 1;
@@ -81,25 +90,42 @@ export class ExecProvider implements DnsProvider {
    * warning only for a program that succeeds but prints something other than the JSON.
    */
   private async askProgramForTimings(signal: AbortSignal): Promise<PropagationTimings | undefined> {
+    const key = JSON.stringify([this.config.program, this.config.env]);
+    let asked = timeoutAnswers.get(key);
+    if (!asked) {
+      asked = this.runTimeoutCommand(signal);
+      timeoutAnswers.set(key, asked);
+      // Cancelled, it answered nothing: the next certificate asks again.
+      asked.catch(() => timeoutAnswers.delete(key));
+    }
+    let answer: TimeoutAnswer;
+    try {
+      answer = await asked;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // Another certificate's run was cancelled, not ours: ask on our own.
+      return this.askProgramForTimings(signal);
+    }
+    if ("timings" in answer) return answer.timings;
+    // Every certificate using the program logs it (a warning becomes each one's diagnostic).
+    this.logger[answer.level](`exec: "${programName(this.config.program)} timeout" ${answer.what}; using the settings or defaults`, answer.reason === undefined ? undefined : { reason: answer.reason });
+    return undefined;
+  }
+
+  private async runTimeoutCommand(signal: AbortSignal): Promise<TimeoutAnswer> {
     const timeoutSeconds = this.config.propagationTimeoutSeconds ?? DEFAULT_PROPAGATION_TIMEOUT_SECONDS;
-    const fallback = `using the settings or defaults`;
     let stdout: string;
     try {
       ({ stdout } = await this.run(["timeout"], timeoutSeconds, signal));
     } catch (error) {
       if (signal.aborted) throw error;
-      this.logger.debug(`exec: "${programName(this.config.program)} timeout" failed; ${fallback}`, { reason: (error as Error).message });
-      return undefined;
+      return { level: "debug", what: "failed", reason: (error as Error).message };
     }
-    if (stdout.trim() === "") {
-      this.logger.debug(`exec: "${programName(this.config.program)} timeout" printed nothing; ${fallback}`);
-      return undefined;
-    }
+    if (stdout.trim() === "") return { level: "debug", what: "printed nothing" };
     try {
-      return parseTimeoutAnswer(stdout);
+      return { timings: parseTimeoutAnswer(stdout) };
     } catch (error) {
-      this.logger.warn(`exec: "${programName(this.config.program)} timeout" gave no usable answer; ${fallback}`, { reason: (error as Error).message });
-      return undefined;
+      return { level: "warn", what: "gave no usable answer", reason: (error as Error).message };
     }
   }
 

@@ -101,6 +101,39 @@ describe("propagation timings", () => {
     expect(await recordedCalls(dir)).toEqual([["timeout"]]);
   });
 
+  it("asks a program once per process for the same environment, and again for another", async () => {
+    const program = await writeRecordingScript(dir, `[ "$1" = timeout ] && echo '{"timeout": 30, "interval": 5}'; exit 0`);
+    for (let certificate = 0; certificate < 3; certificate++) {
+      const provider = await execProvider({ EXEC_PATH: program });
+      expect(await provider.propagationTimings(noAbort)).toEqual({ timeoutSeconds: 30, intervalSeconds: 5 });
+    }
+    expect(await recordedCalls(dir)).toEqual([["timeout"]]);
+    const otherEnvironment = await execProvider({ EXEC_PATH: program, DNS_API_TOKEN: "other" });
+    expect(await otherEnvironment.propagationTimings(noAbort)).toEqual({ timeoutSeconds: 30, intervalSeconds: 5 });
+    expect(await recordedCalls(dir)).toEqual([["timeout"], ["timeout"]]);
+  });
+
+  it("a remembered unusable answer still warns for every certificate", async () => {
+    const program = await writeRecordingScript(dir, `[ "$1" = timeout ] && echo 'soon'; exit 0`);
+    for (let certificate = 0; certificate < 2; certificate++) {
+      const provider = await execProvider({ EXEC_PATH: program });
+      expect(await provider.propagationTimings(noAbort)).toEqual({ timeoutSeconds: 60, intervalSeconds: 2 });
+    }
+    expect(await recordedCalls(dir)).toEqual([["timeout"]]);
+    expect(log.lines().filter((line) => /timeout" gave no usable answer/.test(String(line["@message"])))).toHaveLength(2);
+  });
+
+  it("a cancelled question is not remembered", async () => {
+    const program = await writeRecordingScript(dir, `[ "$1" = timeout ] && sleep 5 && echo '{"timeout": 30, "interval": 5}'; exit 0`);
+    const cancel = new AbortController();
+    const first = (await execProvider({ EXEC_PATH: program })).propagationTimings(cancel.signal);
+    setTimeout(() => cancel.abort(), 200);
+    await expect(first).rejects.toThrow();
+    // The same program (path and environment) answers now.
+    expect(await writeRecordingScript(dir, `[ "$1" = timeout ] && echo '{"timeout": 7, "interval": 3}'; exit 0`)).toBe(program);
+    expect(await (await execProvider({ EXEC_PATH: program })).propagationTimings(noAbort)).toEqual({ timeoutSeconds: 7, intervalSeconds: 3 });
+  });
+
   it("asks the program only once", async () => {
     const program = await writeRecordingScript(dir, `[ "$1" = timeout ] && echo '{"timeout": 30, "interval": 5}'; exit 0`);
     const provider = await execProvider({ EXEC_PATH: program });
