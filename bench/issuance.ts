@@ -12,9 +12,9 @@
 // uses names of its own, so no client ever finds an authorization already valid.
 // Terraform runs a copy of dist/ taken at the start, so a rebuild meanwhile changes nothing.
 import { execa } from "execa";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAccount } from "../src/acme/accounts.js";
@@ -23,9 +23,9 @@ import { generateAccountKey } from "../src/acme/keys.js";
 import { createDnsSolver } from "../src/dns/runtime.js";
 import { silentLogger } from "../src/log/logger.js";
 import { startLab, type RunningLab } from "../test/lab/lab.js";
-import { PROVIDER_SOURCE } from "../src/identity/index.js";
 import { providerBlock, TerraformWorkspace } from "../test/terraform/workspace.js";
 import { positiveIntegerFlag, Series } from "./measure.js";
+import { ProviderSnapshot } from "./provider-snapshot.js";
 
 const GOALS = { engine: 0.2, apply: 0.5, wildcard: 0.1 };
 const REPO_ROOT = new URL("..", import.meta.url).pathname;
@@ -150,58 +150,6 @@ class Engine {
 // ---------------------------------------------------------------------------------------
 // terraform apply, from an initialised workspace
 
-/**
- * A copy of the built provider for terraform to run: a rebuild of dist/ while the
- * benchmark runs (other work in the same tree) must not break or change the provider.
- */
-class ProviderSnapshot {
-  private constructor(
-    readonly dir: string,
-    /** A CLI config whose filesystem mirror holds the snapshot only. */
-    readonly cliConfig: string,
-  ) {}
-
-  static create(): ProviderSnapshot {
-    const dir = mkdtempSync(join(tmpdir(), "acme-tf-bench-provider-"));
-    cpSync(join(REPO_ROOT, "dist"), join(dir, "dist"), { recursive: true });
-    cpSync(join(REPO_ROOT, "proto"), join(dir, "proto"), { recursive: true });
-    copyFileSync(join(REPO_ROOT, "package.json"), join(dir, "package.json"));
-    symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));
-    const plugins = join(dir, "plugins");
-    const installed = execFileSync(process.execPath, [join(dir, "dist", "cli", "acme-tf.js"), "install", "--dir", plugins], { encoding: "utf8" });
-    const executable = /Installed acme provider \S+ as (\S+)/.exec(installed)?.[1];
-    // Run by hand, the provider says it is a plugin and exits 1: anything else is a broken build.
-    const probe = executable ? spawnSync(executable, [], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 }) : undefined;
-    if (!probe || !/plugin/i.test(`${probe.stdout}${probe.stderr}`)) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`the built provider does not start (${executable ?? "not installed"}): run \`npm run build\`\n${probe?.stderr ?? installed}`);
-    }
-    const cliConfig = join(dir, "terraformrc");
-    writeFileSync(
-      cliConfig,
-      `provider_installation {
-  filesystem_mirror {
-    path    = "${plugins}"
-    include = ["${PROVIDER_SOURCE}"]
-  }
-  direct {
-    exclude = ["${PROVIDER_SOURCE}"]
-  }
-}
-`,
-    );
-    return new ProviderSnapshot(dir, cliConfig);
-  }
-
-  workspace(lab: RunningLab): TerraformWorkspace {
-    return new TerraformWorkspace({ NODE_EXTRA_CA_CERTS: lab.caCertPath, TF_CLI_CONFIG_FILE: this.cliConfig });
-  }
-
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
 const STACK = (lab: RunningLab) => `terraform {
   required_providers {
     acme = {
@@ -254,7 +202,7 @@ class Stack {
   private constructor(private readonly workspace: TerraformWorkspace) {}
 
   static async create(lab: RunningLab, provider: ProviderSnapshot): Promise<Stack> {
-    const workspace = provider.workspace(lab);
+    const workspace = provider.workspace({ NODE_EXTRA_CA_CERTS: lab.caCertPath });
     workspace.write("main.tf", STACK(lab));
     await workspace.init();
     return new Stack(workspace);
@@ -284,7 +232,7 @@ class Floor {
   private constructor(private readonly workspace: TerraformWorkspace) {}
 
   static async create(lab: RunningLab, provider: ProviderSnapshot): Promise<Floor> {
-    const workspace = provider.workspace(lab);
+    const workspace = provider.workspace({ NODE_EXTRA_CA_CERTS: lab.caCertPath });
     workspace.write("main.tf", `${providerBlock(lab.acmeDirectory)}\ndata "acme_server_url" "server" {}\n`);
     await workspace.init();
     return new Floor(workspace);

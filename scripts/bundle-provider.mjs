@@ -1,5 +1,6 @@
-// Bundles the provider (dist/cli/provider.js and everything it imports, .proto files
-// included) into ONE CommonJS file, dist/bundle/provider.cjs, which is all the provider
+// Bundles the provider (dist/cli/provider.js and everything it imports, the protocol
+// codecs generated from proto/ included: no .proto file is read at run time) into ONE
+// CommonJS file, dist/bundle/provider.cjs, which is all the provider
 // needs at run time:
 //   - it is what the Node package holds next to its launcher, so the lock file's h1: hash
 //     (taken over the package directory) pins the provider's code;
@@ -8,22 +9,6 @@
 //     than hundreds of modules resolved one by one. Lazily imported parts (resources, ACME,
 //     DNS) are still only initialised after the handshake (esbuild keeps import() lazy).
 import { build } from "esbuild";
-import { readdirSync, readFileSync } from "node:fs";
-
-const PROTO_DIR = new URL("../proto/", import.meta.url);
-const protos = Object.fromEntries(readdirSync(PROTO_DIR).filter((name) => name.endsWith(".proto")).map((name) => [name, readFileSync(new URL(name, PROTO_DIR), "utf8")]));
-
-// The .proto files travel inside the bundle: protobufjs reads them by path (the package
-// has no proto/ directory), so its file reader answers those names from memory first.
-const embeddedProtos = `
-import protobuf from "protobufjs";
-const embedded = ${JSON.stringify(protos)};
-const disk = protobuf.util.fs;
-protobuf.util.fs = { ...disk, readFileSync(path, ...rest) {
-  const text = embedded[String(path).split(/[\\\\/]/).pop()];
-  return text === undefined ? disk.readFileSync(path, ...rest) : text;
-} };
-`;
 
 // Before any code: a clear message on a node too old for the provider (engines >= 20.9).
 const nodeCheck = `"use strict";
@@ -35,7 +20,7 @@ const nodeCheck = `"use strict";
 const __acme_tf_module_url = require("node:url").pathToFileURL(__filename).href;`;
 
 await build({
-  stdin: { contents: `import "acme-tf:embedded-protos";\nimport "./dist/cli/provider.js";\n`, resolveDir: ".", sourcefile: "provider-bundle-entry.js" },
+  entryPoints: ["dist/cli/provider.js"],
   outfile: "dist/bundle/provider.cjs",
   bundle: true,
   format: "cjs",
@@ -46,13 +31,4 @@ await build({
   // needs more of import.meta than a file URL to resolve names against.
   define: { "import.meta.url": "__acme_tf_module_url" },
   banner: { js: nodeCheck },
-  plugins: [
-    {
-      name: "embedded-protos",
-      setup(build) {
-        build.onResolve({ filter: /^acme-tf:embedded-protos$/ }, (args) => ({ path: args.path, namespace: "embedded-protos" }));
-        build.onLoad({ filter: /.*/, namespace: "embedded-protos" }, () => ({ contents: embeddedProtos, resolveDir: ".", loader: "js" }));
-      },
-    },
-  ],
 });
