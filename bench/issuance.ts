@@ -13,7 +13,6 @@
 // Terraform runs a copy of dist/ taken at the start, so a rebuild meanwhile changes nothing.
 import { execa } from "execa";
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,13 +25,9 @@ import { startLab, type RunningLab } from "../test/lab/lab.js";
 import { providerBlock, TerraformWorkspace } from "../test/terraform/workspace.js";
 import { positiveIntegerFlag, Series } from "./measure.js";
 import { ProviderSnapshot } from "./provider-snapshot.js";
+import { CERTIFICATE_STACK, execSettings, uniqueName } from "./lab-stack.js";
 
 const GOALS = { engine: 0.2, apply: 0.5, wildcard: 0.1 };
-const REPO_ROOT = new URL("..", import.meta.url).pathname;
-const EXEC_PROGRAM = new URL("../examples/exec/nsupdate.sh", import.meta.url).pathname;
-/** The same for both clients. */
-const POLLING_INTERVAL_S = "1";
-const PROPAGATION_TIMEOUT_S = "60";
 const MANY = 20;
 
 interface Options {
@@ -54,21 +49,6 @@ function parseArgs(argv: string[]): Options {
 
 // ---------------------------------------------------------------------------------------
 // Measurements
-
-function uniqueName(prefix: string, lab: RunningLab): string {
-  return `${prefix}-${randomBytes(4).toString("hex")}.${lab.zone}`;
-}
-
-/** The exec program's settings: its own (NSUPDATE_*) and the timings, the same for both clients. */
-function execSettings(lab: RunningLab): Record<string, string> {
-  return {
-    EXEC_PATH: EXEC_PROGRAM,
-    EXEC_POLLING_INTERVAL: POLLING_INTERVAL_S,
-    EXEC_PROPAGATION_TIMEOUT: PROPAGATION_TIMEOUT_S,
-    NSUPDATE_SERVER: lab.authoritative,
-    NSUPDATE_KEY_FILE: lab.tsigKeyFile,
-  };
-}
 
 // ---------------------------------------------------------------------------------------
 // lego
@@ -150,60 +130,12 @@ class Engine {
 // ---------------------------------------------------------------------------------------
 // terraform apply, from an initialised workspace
 
-const STACK = (lab: RunningLab) => `terraform {
-  required_providers {
-    acme = {
-      source = "registry.terraform.io/acme-tf/acme"
-    }
-  }
-}
-
-variable "certificates" {
-  description = "One certificate per entry: its names, common name first."
-  type        = list(list(string))
-}
-
-variable "full_check" {
-  description = "Check every authoritative nameserver (false: disable_complete_propagation, as lego --dns.disable-cp)."
-  type        = bool
-}
-
-provider "acme" {
-  server_url = "${lab.acmeDirectory}"
-}
-
-resource "acme_registration" "account" {
-  email_address = "x@acme-tf.test"
-}
-
-resource "acme_certificate" "certificate" {
-  for_each = { for index, names in var.certificates : tostring(index) => names }
-
-  account_key_pem              = acme_registration.account.account_key_pem
-  common_name                  = each.value[0]
-  subject_alternative_names    = length(each.value) > 1 ? slice(each.value, 1, length(each.value)) : null
-  key_type                     = "P256"
-  recursive_nameservers        = ["${lab.resolver}"]
-  disable_complete_propagation = !var.full_check
-
-  dns_challenge {
-    provider = "exec"
-    config = ${hclMap(execSettings(lab), "    ")}
-  }
-}
-`;
-
-function hclMap(values: Record<string, string>, indent: string): string {
-  const lines = Object.entries(values).map(([key, value]) => `${indent}  ${key} = ${JSON.stringify(value)}`);
-  return `{\n${lines.join("\n")}\n${indent}}`;
-}
-
 class Stack {
   private constructor(private readonly workspace: TerraformWorkspace) {}
 
   static async create(lab: RunningLab, provider: ProviderSnapshot): Promise<Stack> {
     const workspace = provider.workspace({ NODE_EXTRA_CA_CERTS: lab.caCertPath });
-    workspace.write("main.tf", STACK(lab));
+    workspace.write("main.tf", CERTIFICATE_STACK(lab));
     await workspace.init();
     return new Stack(workspace);
   }
