@@ -9,7 +9,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "n
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../identity/index.js";
-import { HAND_OVER_EXTRA_CA_CERTS_SH } from "../plugin/launcher-environment.js";
+import { HAND_OVER_EXTRA_CA_CERTS_SH } from "../launch/index.js";
 
 export const BUNDLE_FILE = "provider.cjs";
 // From src/cli (tsx) and from dist/cli alike.

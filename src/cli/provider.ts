@@ -3,6 +3,10 @@
 // right after it, while Terraform connects.
 import { serve } from "../plugin/serve.js";
 import { stderrLogger } from "../log/logger.js";
+import { restoreLauncherEnvironment } from "../launch/index.js";
+
+// First: the programs the provider runs get the environment as the user set it.
+restoreLauncherEnvironment(process.env);
 
 // No top-level await: the bundle is CommonJS (a single executable's main script must be).
 serve({

@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serviceDefinition } from "./grpc-definitions.js";
 import { HandshakeError, handshakeLine, readHandshake, type HandshakeRequest } from "./handshake.js";
-import { restoreLauncherEnvironment } from "./launcher-environment.js";
 import { providerService } from "./protocol-adapter.js";
 import type { ProviderServer } from "./provider-server.js";
 import { createServerCertificate } from "./tls.js";
@@ -28,7 +27,6 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<void> {
   const env = options.env ?? process.env;
-  restoreLauncherEnvironment(env);
   let handshake: HandshakeRequest;
   try {
     handshake = readHandshake(env);

@@ -105,7 +105,7 @@ async function lockedHash(pluginDirectory: string, name: string): Promise<string
 /** A checkout at another path: what `acme-tf install` reads from it (built dist/ and bin/). */
 function checkout(name: string): string {
   const root = join(scratch, name, "some", "deeper", "path");
-  for (const part of ["bin", "dist/cli", "dist/identity", "dist/plugin", "dist/bundle", "package.json"]) cpSync(join(REPO, part), join(root, part), { recursive: true });
+  for (const part of ["bin", "dist/cli", "dist/identity", "dist/launch", "dist/bundle", "package.json"]) cpSync(join(REPO, part), join(root, part), { recursive: true });
   return root;
 }
 
