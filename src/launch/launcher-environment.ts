@@ -6,7 +6,7 @@
 // before any of our code, at each of Terraform's 3-4 launches per apply (`--use-openssl-ca`
 // does not defer it on Node 20). The launcher passes the file's name under this other name
 // instead, and the provider trusts its certificates at the first TLS connection
-// (trustContext in src/acme/transport.ts).
+// (trustContext in src/http/trust.ts).
 export const DEFERRED_EXTRA_CA_CERTS = "ACME_TF_NODE_EXTRA_CA_CERTS";
 
 /** The launchers' part (POSIX sh), before they exec node; bin/terraform-provider-acme has the same lines. */
