@@ -6,6 +6,7 @@ import { execa } from "execa";
 import { basename } from "node:path";
 import type { Logger } from "../../log/logger.js";
 import { clampTimerMs } from "../../shared/index.js";
+import { watchProcessGroup } from "./orphan-guard.js";
 
 export interface ProgramRun {
   program: string;
@@ -43,7 +44,11 @@ export async function runProgram(run: ProgramRun): Promise<ProgramOutput> {
   });
   const stopProgram = () => stopProcessGroup(subprocess.pid);
   stop.addEventListener("abort", stopProgram, { once: true });
-  const result = await subprocess.finally(() => stop.removeEventListener("abort", stopProgram));
+  const unwatch = watchProcessGroup(subprocess.pid);
+  const result = await subprocess.finally(() => {
+    stop.removeEventListener("abort", stopProgram);
+    unwatch();
+  });
 
   run.logger.debug("exec: program finished", { command, exit_code: result.exitCode, signal: result.signal, output: result.all });
   if (!result.failed) return { stdout: result.stdout };
