@@ -8,6 +8,7 @@ import type { Environment } from "./description.js";
 import { followCnames, whyBadNameservers } from "./dns-lookup.js";
 import { challengeKey, type ChallengeRecord, type DnsProvider, type PropagationTimings } from "./dns-provider.js";
 import { DnsChallengeError, rejectionsOf } from "./errors.js";
+import { journalDirectory, PresentedJournal } from "./journal.js";
 import { dnsProviderFactories } from "./factories.js";
 import { sleep } from "../shared/index.js";
 import { recursiveResolvers, waitForPropagation, type PropagationOptions } from "./propagation.js";
@@ -42,15 +43,19 @@ export async function createDnsSolver({ blocks, propagation, env, logger }: DnsS
     const context = { env, logger: blockLogger, resolvers: recursiveResolvers(propagation) };
     const create = dnsProviderFactories[resolved.description.name];
     if (!create) throw new Error(`the DNS provider ${resolved.description.name} is described but has no factory in factories.ts`);
-    answerers.push({ label: `dns_challenge[${index}] (${block.provider})`, provider: create(resolved.settings, context) });
+    answerers.push({ label: `dns_challenge[${index}] (${block.provider})`, name: block.provider, provider: create(resolved.settings, context) });
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, solver: new MultiProviderSolver(answerers, propagation, logger) };
+  const journalDir = journalDirectory(env);
+  const journal = journalDir === undefined ? undefined : PresentedJournal.open(journalDir, logger);
+  return { ok: true, solver: new MultiProviderSolver(answerers, propagation, logger, journal) };
 }
 
 interface BlockProvider {
   /** How errors name the block, e.g. "dns_challenge[0] (exec)". */
   label: string;
+  /** The DNS provider's name, e.g. "exec". */
+  name: string;
   provider: DnsProvider;
 }
 
@@ -64,6 +69,7 @@ class MultiProviderSolver implements Dns01Solver {
     private readonly blocks: readonly BlockProvider[],
     private readonly propagation: PropagationOptions,
     private readonly logger: Logger,
+    private readonly journal: PresentedJournal | undefined,
   ) {
     this.valuesPerName = Math.min(...blocks.map(({ provider }) => provider.valuesPerName));
     this.presented = blocks.map(() => new Map());
@@ -71,6 +77,7 @@ class MultiProviderSolver implements Dns01Solver {
 
   async present(challenges: Dns01Challenge[], signal: AbortSignal): Promise<void> {
     if (this.roundsPresented++ > 0) await this.waitBetweenRounds(signal);
+    await this.cleanUpAfterKilledRuns(challenges, signal);
     const resolvers = recursiveResolvers(this.propagation);
     const records = await Promise.all(
       challenges.map(async (challenge) => ({
@@ -81,10 +88,12 @@ class MultiProviderSolver implements Dns01Solver {
 
     // Where each value must become visible: the CNAME chain's end, unless a provider knows better.
     const expected = new Map<string, { fqdn: string; value: string }>();
-    const attempts = this.blocks.flatMap(({ label, provider }, block) =>
+    const attempts = this.blocks.flatMap(({ label, name, provider }, block) =>
       records.map(async (record) => {
-        // Recorded before running: a program that failed halfway may have created the record.
+        // Recorded before running: a program that failed halfway (or was killed with the
+        // provider) may have created the record.
         this.presented[block]!.set(challengeKey(record.challenge), record);
+        await this.journal?.add({ block, provider: name, record });
         try {
           const fqdn = (await provider.present(record, signal)) || record.fqdn;
           expected.set(`${fqdn.toLowerCase()} ${record.challenge.txtValue}`, { fqdn, value: record.challenge.txtValue });
@@ -103,19 +112,49 @@ class MultiProviderSolver implements Dns01Solver {
 
   async cleanup(challenges: Dns01Challenge[], signal: AbortSignal): Promise<void> {
     await Promise.all(
-      this.blocks.flatMap(({ label, provider }, block) =>
+      this.blocks.flatMap(({ label, name, provider }, block) =>
         challenges.map(async (challenge) => {
           const record = this.presented[block]!.get(challengeKey(challenge));
           if (!record) return;
           this.presented[block]!.delete(challengeKey(challenge));
           try {
             await provider.cleanup(record, signal);
+            await this.journal?.remove({ block, provider: name, record });
           } catch (error) {
+            // Left in the journal: a later run tries again.
             // The certificate does not depend on it: say so loudly, but do not fail.
             this.logger.warn(`${label}: cleaning up ${record.fqdn} failed; the TXT record may remain`, { reason: (error as Error).message });
           }
         }),
       ),
+    );
+  }
+
+  /**
+   * Cleans up what a provider process killed outright (no cleanup of its own) presented for
+   * these domains through the same block and DNS provider, before presenting anew.
+   */
+  private async cleanUpAfterKilledRuns(challenges: Dns01Challenge[], signal: AbortSignal): Promise<void> {
+    if (!this.journal) return;
+    const domains = new Set(challenges.map((challenge) => challenge.domain.toLowerCase()));
+    const leftovers = await this.journal.takeLeftovers(
+      (entry) => this.blocks[entry.block]?.name === entry.provider && domains.has(entry.record.challenge.domain.toLowerCase()),
+    );
+    await Promise.all(
+      leftovers.map(async (entry) => {
+        const { label, provider } = this.blocks[entry.block]!;
+        this.logger.info(`${label}: cleaning up ${entry.record.fqdn}, presented by a provider run that was killed before it could`, {
+          fqdn: entry.record.fqdn,
+          identifier: entry.record.challenge.identifier,
+        });
+        try {
+          await provider.cleanup(entry.record, signal);
+          await this.journal!.remove(entry);
+        } catch (error) {
+          signal.throwIfAborted();
+          this.logger.warn(`${label}: cleaning up ${entry.record.fqdn} left by a killed run failed; the TXT record may remain`, { reason: (error as Error).message });
+        }
+      }),
     );
   }
 
