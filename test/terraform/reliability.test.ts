@@ -2,7 +2,11 @@
 // the CA forgetting the account and certificate (server_url switched to another CA, which
 // is what a CA restarted with empty storage looks like too), certificates without a CN,
 // resolvers that refuse, an exec program's fractional `timeout` answer.
+import { execa } from "execa";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { startPebble, type PebbleInstance } from "../lab/index.js";
 import {
   ACCOUNT,
@@ -17,11 +21,12 @@ import {
   openssl,
   removeScratch,
   removeWorkspaces,
+  scratch,
   stateList,
   uniqueName,
   workspace,
 } from "./fixtures/stack.js";
-import { providerBlock, wrapped } from "./workspace.js";
+import { providerBlock, type TerraformWorkspace, wrapped } from "./workspace.js";
 
 let other: PebbleInstance | undefined;
 afterAll(async () => {
@@ -132,4 +137,94 @@ test("the exec program's fractional `timeout` answer is used, not a timer error"
   expect(result.exitCode).toBe(0);
   expect((await certificateValues(ws)).certificate_domain).toBe(name);
   await ws.destroy();
+});
+
+describe("a provider killed outright (SIGKILL) leaves no process, and the next apply removes what it presented", () => {
+  const APPLY = ["apply", "-auto-approve", "-input=false", "-no-color"];
+
+  /** The provider terraform started: its only child during an apply. */
+  async function providerOf(terraformPid: number): Promise<number> {
+    for (let waited = 0; waited < 30_000; waited += 100) {
+      const children = (await execa("pgrep", ["-P", String(terraformPid)], { reject: false })).stdout.trim().split("\n").filter(Boolean);
+      if (children.length === 1) return Number(children[0]);
+      await sleep(100);
+    }
+    throw new Error("the provider process was not found");
+  }
+
+  async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    for (let waited = 0; !(await condition()); waited += 100) {
+      if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await sleep(100);
+    }
+  }
+
+  const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+
+  /** Kills the provider of a running apply once `ready` holds; returns what it left. */
+  async function killDuring(ws: TerraformWorkspace, name: string, ready: () => boolean, programPids: () => number[]) {
+    const terraform = ws.start(APPLY);
+    await until("the moment to kill the provider", ready);
+    const provider = await providerOf(terraform.pid!);
+    const pids = programPids();
+    process.kill(provider, "SIGKILL");
+    const killed = await terraform;
+    // The watcher's grace is 2 s; well within 10 s every program process must be gone.
+    await until("the programs to be stopped", () => pids.every((pid) => !alive(pid)), 10_000).catch(() => undefined);
+    return { killed, lingering: pids.filter(alive), txtAfterKill: await challengeTxt(name) };
+  }
+
+  test.concurrent("during present (a program still running, with a child)", async () => {
+    const name = uniqueName("killpresent");
+    const files = scratch({ hang: "" });
+    const flag = files.hang!;
+    const ws = workspace(ACCOUNT + certificate("cert", `  common_name = "${name}"\n  key_type = "P256"`, execChallenge(nsupdateConfig({ HANG_FLAG: flag, EXEC_PROPAGATION_TIMEOUT: "120" }))));
+    await ws.init();
+    const { killed, lingering, txtAfterKill } = await killDuring(
+      ws,
+      name,
+      () => existsSync(`${flag}.pid`),
+      () => readFileSync(`${flag}.pid`, "utf8").trim().split(" ").map(Number),
+    );
+    expect(killed.exitCode).not.toBe(0);
+    expect(lingering).toEqual([]);
+    expect(txtAfterKill).toHaveLength(1);
+
+    rmSync(flag);
+    const again = await ws.run(APPLY, { TF_LOG: "INFO" });
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/presented by a provider run that was killed before it could/);
+    expect(await challengeTxt(name)).toEqual([]);
+    expect(readdirSync(join(ws.dir, ".acme-tf-state", "presented"))).toEqual([]);
+    await ws.destroy();
+  });
+
+  test.concurrent("during the propagation wait", async () => {
+    const name = uniqueName("killwait");
+    const recorded = scratch({ calls: "" }).calls!;
+    const body = (wait: string) => `  common_name = "${name}"\n  key_type = "P256"\n${wait}`;
+    const config = (wait: string) => ACCOUNT + certificate("cert", body(wait), execChallenge(nsupdateConfig({ RECORD_FILE: recorded })));
+    const ws = workspace(config("  propagation_wait = 600"));
+    await ws.init();
+    const { killed, lingering, txtAfterKill } = await killDuring(
+      ws,
+      name,
+      () => readFileSync(recorded, "utf8").includes("present"),
+      () => [],
+    );
+    expect(killed.exitCode).not.toBe(0);
+    expect(lingering).toEqual([]);
+    expect(txtAfterKill).toHaveLength(1);
+    const [killedValue] = txtAfterKill;
+
+    ws.write("main.tf", providerBlock(environment.acmeDirectory) + config(""));
+    const again = await ws.run(APPLY, { TF_LOG: "INFO" });
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/presented by a provider run that was killed before it could/);
+    // The killed run's value was cleaned up by the next run, before it presented its own.
+    const cleanups = readFileSync(recorded, "utf8").split("\n").filter((line) => line.startsWith("cleanup|"));
+    expect(cleanups[0]).toContain(killedValue);
+    expect(await challengeTxt(name)).toEqual([]);
+    await ws.destroy();
+  });
 });

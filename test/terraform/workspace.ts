@@ -60,7 +60,8 @@ export class TerraformWorkspace {
 }
 `,
     );
-    this.env = { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ...env };
+    // The provider's journal of presented challenges stays in the workspace, not the user's home.
+    this.env = { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ACME_TF_STATE_DIR: join(this.dir, ".acme-tf-state"), ...env };
   }
 
   /** Write (or replace) a file of the configuration. */
@@ -81,6 +82,11 @@ export class TerraformWorkspace {
       timeout: 300_000,
     });
     return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  /** Start terraform and return the running process (to signal it, or its provider). */
+  start(args: string[], extraEnv: Record<string, string> = {}) {
+    return execa("terraform", [...args], { cwd: this.dir, env: { ...this.env, ...extraEnv }, reject: false, stdin: "ignore", timeout: 300_000 });
   }
 
   /** Run and fail with terraform's own output when it does not exit 0. */
