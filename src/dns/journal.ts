@@ -13,7 +13,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { Dns01Challenge } from "../acme/solver.js";
+import type { Dns01Challenge } from "../acme/index.js";
 import type { Logger } from "../log/logger.js";
 import type { ChallengeRecord } from "./dns-provider.js";
 
