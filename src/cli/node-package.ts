@@ -1,17 +1,17 @@
 // The Node package of the provider: what `acme-tf install` puts in a plugin directory.
-//   terraform-provider-acme_vVERSION   a POSIX sh launcher: runs provider.cjs with the node on PATH
+//   terraform-provider-acme_vVERSION   a POSIX sh launcher: runs start.cjs with the node on PATH
+//   start.cjs                          runs provider.cjs with a V8 code cache (src/launch)
 //   provider.cjs                       the whole provider, bundled by `npm run build`
 // Terraform's lock file hashes every file of the package directory (h1:), so the code is
 // pinned, and nothing in it depends on where or by whom it was installed: two installs of
 // one version are byte-identical. Terraform picks the package's executable by its name
 // (terraform-provider-acme followed by "_" or "."), so the bundle's name must not start so.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../identity/index.js";
-import { HAND_OVER_EXTRA_CA_CERTS_SH } from "../launch/index.js";
+import { BUNDLE_FILE, HAND_OVER_EXTRA_CA_CERTS_SH, LOADER_FILE } from "../launch/index.js";
 
-export const BUNDLE_FILE = "provider.cjs";
 // From src/cli (tsx) and from dist/cli alike.
 export const BUILT_BUNDLE = fileURLToPath(new URL(`../../dist/bundle/${BUNDLE_FILE}`, import.meta.url));
 
@@ -35,15 +35,17 @@ if ! command -v "$node" >/dev/null 2>&1; then
   echo "$message" >&2
   exit 1
 fi
-${HAND_OVER_EXTRA_CA_CERTS_SH}exec "$node" "$(dirname "$(readlink -f "$0")")/${BUNDLE_FILE}" "$@"
+${HAND_OVER_EXTRA_CA_CERTS_SH}exec "$node" "$(dirname "$(readlink -f "$0")")/${LOADER_FILE}" "$@"
 `;
 
 /** Writes the Node package into `directory`; returns the executable's path. */
 export function writeNodePackage(directory: string, bundle = BUILT_BUNDLE): string {
   if (!existsSync(bundle)) throw new Error(`the provider bundle ${bundle} is missing: run \`npm run build\` first`);
   mkdirSync(directory, { recursive: true });
-  copyFileSync(bundle, join(directory, BUNDLE_FILE));
-  chmodSync(join(directory, BUNDLE_FILE), 0o644);
+  for (const [from, name] of [[bundle, BUNDLE_FILE], [join(dirname(bundle), LOADER_FILE), LOADER_FILE]] as const) {
+    copyFileSync(from, join(directory, name));
+    chmodSync(join(directory, name), 0o644);
+  }
   const executable = join(directory, providerExecutableName());
   writeFileSync(executable, LAUNCHER);
   chmodSync(executable, 0o755);

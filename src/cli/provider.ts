@@ -3,10 +3,12 @@
 // right after it, while Terraform connects.
 import { serve } from "../plugin/serve.js";
 import { stderrLogger } from "../log/logger.js";
-import { restoreLauncherEnvironment } from "../launch/index.js";
+import { codeCacheOutcome, restoreLauncherEnvironment } from "../launch/index.js";
 
 // First: the programs the provider runs get the environment as the user set it.
 restoreLauncherEnvironment(process.env);
+const codeCache = codeCacheOutcome();
+if (codeCache) stderrLogger.debug(codeCache.used ? "code cache used" : "code cache not used", { file: codeCache.file, reason: codeCache.reason });
 
 // No top-level await: the bundle is CommonJS (a single executable's main script must be).
 serve({

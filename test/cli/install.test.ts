@@ -37,14 +37,14 @@ function packageDirectory(pluginDirectory: string): string {
   return join(pluginDirectory, PROVIDER_SOURCE, version, terraformPlatform());
 }
 
-test("acme-tf install places the Node package (launcher + bundle, no absolute paths) in the implied local mirror layout", async () => {
+test("acme-tf install places the Node package (launcher + loader + bundle, no absolute paths) in the implied local mirror layout", async () => {
   const dir = join(scratch, "plugins");
   const result = await acmeTf(["install", "--dir", dir]);
   expect(result.exitCode).toBe(0);
   const executable = join(packageDirectory(dir), `terraform-provider-acme_v${version}`);
   expect(result.stdout).toContain(`Installed acme provider ${version} as ${executable}`);
   expect(result.stdout).toContain(`source  = "${PROVIDER_SOURCE}"`);
-  expect(readdirSync(packageDirectory(dir)).sort()).toEqual(["provider.cjs", `terraform-provider-acme_v${version}`]);
+  expect(readdirSync(packageDirectory(dir)).sort()).toEqual(["provider.cjs", "start.cjs", `terraform-provider-acme_v${version}`]);
   accessSync(executable, constants.X_OK);
   for (const name of readdirSync(packageDirectory(dir))) {
     const text = readFileSync(join(packageDirectory(dir), name), "utf8");

@@ -1,0 +1,110 @@
+// Runs the provider bundle (provider.cjs, next to this loader) with a V8 code cache:
+// compiling the ~2.5 MB bundle is a large part of each start, and Terraform starts the
+// provider 3-4 times per apply. Node 20 has no module compile cache
+// (module.enableCompileCache is 22.1+), so the bundle is compiled here with vm.Script and
+// `cachedData`, as Node's own CommonJS loader would run it.
+//
+// The cache lives in the user's cache directory ($XDG_CACHE_HOME or ~/.cache, acme-tf/),
+// not in the package: Terraform's lock file hashes the package directory, which must stay
+// the same on every machine and every node. It is written at the first exit of a provider
+// that ran without a usable one, for the exact node binary and bundle that ran, so the
+// next starts use it. Anything wrong with it (another node, another bundle, a corrupt or
+// unreadable file, a read-only directory) only costs the compile: the provider starts as
+// without a cache, and says why in its debug log (see codeCacheOutcome).
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { Script } from "node:vm";
+
+/** How the start went, for the provider's debug log. */
+export interface CodeCacheOutcome {
+  used: boolean;
+  /** Why the cache was not used, or what happened when writing it. */
+  reason?: string;
+  file?: string;
+}
+
+const OUTCOME = Symbol.for("acme-tf.code-cache");
+const MAGIC = "acme-tf code cache 1\n";
+const CHECKSUM_BYTES = 32;
+
+/** What the loader reported, if the provider was started through it. */
+export function codeCacheOutcome(): CodeCacheOutcome | undefined {
+  return (globalThis as Record<symbol, CodeCacheOutcome | undefined>)[OUTCOME];
+}
+
+/** Compile and run `bundle` (a CommonJS file) with the code cache; returns when it has run. */
+export function runWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = process.env): void {
+  const outcome: CodeCacheOutcome = { used: false };
+  (globalThis as Record<symbol, CodeCacheOutcome>)[OUTCOME] = outcome;
+  const source = readFileSync(bundle, "utf8");
+  const file = cacheFile(bundle, env);
+  outcome.file = file;
+  const cachedData = readCache(file, outcome);
+  // The wrapper Node's CommonJS loader puts around a module.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (cachedData && script.cachedDataRejected) outcome.reason = "rejected by V8 (made by another node or for another bundle)";
+  outcome.used = Boolean(cachedData) && !script.cachedDataRejected;
+  if (!outcome.used) process.once("exit", () => writeCache(script, file));
+  const module = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
+
+/** One file per node binary and installed bundle: a new node or a reinstall starts a new one. */
+function cacheFile(bundle: string, env: NodeJS.ProcessEnv): string {
+  const { size, mtimeMs, ino } = statSync(bundle);
+  const key = createHash("sha256")
+    .update(JSON.stringify([process.version, process.arch, process.execPath, bundle, size, mtimeMs, ino]))
+    .digest("hex")
+    .slice(0, 32);
+  const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(base, "acme-tf", "code-cache", `${key}.bin`);
+}
+
+/** The cache's V8 data, checked against our own checksum (V8 would not catch every corruption). */
+function readCache(file: string, outcome: CodeCacheOutcome): Buffer | undefined {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") {
+      outcome.reason = `unreadable: ${(cause as Error).message}`;
+      return undefined;
+    }
+    outcome.reason = "no code cache yet for this node and bundle";
+    try {
+      // Said now, at debug level: at exit, when the cache is written, nobody would hear it.
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      outcome.reason += `, and none can be written: ${(error as Error).message}`;
+    }
+    return undefined;
+  }
+  const header = Buffer.from(MAGIC);
+  const data = content.subarray(header.length + CHECKSUM_BYTES);
+  const checksum = content.subarray(header.length, header.length + CHECKSUM_BYTES);
+  if (!content.subarray(0, header.length).equals(header) || !createHash("sha256").update(data).digest().equals(checksum)) {
+    outcome.reason = "corrupt (header or checksum does not match)";
+    return undefined;
+  }
+  return data;
+}
+
+/** At exit, so that every function compiled meanwhile is in it; atomic, so a reader never sees half a file. */
+function writeCache(script: Script, file: string): void {
+  try {
+    const data = script.createCachedData();
+    mkdirSync(dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, Buffer.concat([Buffer.from(MAGIC), createHash("sha256").update(data).digest(), data]));
+    renameSync(partial, file);
+  } catch {
+    // Nothing to do at exit: the next start compiles without a cache, and logs why.
+  }
+}

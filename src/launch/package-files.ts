@@ -1,0 +1,6 @@
+// The files of the provider's Node package, as the launcher and the loader name them.
+
+/** The whole provider, bundled by `npm run build`. */
+export const BUNDLE_FILE = "provider.cjs";
+/** What the launcher runs: the bundle, with a V8 code cache (code-cache.ts). */
+export const LOADER_FILE = "start.cjs";

@@ -1,0 +1,7 @@
+// The Node package's entry point (bundled into start.cjs): the provider bundle beside it,
+// run with the code cache.
+import { join } from "node:path";
+import { runWithCodeCache } from "./code-cache.js";
+import { BUNDLE_FILE } from "./package-files.js";
+
+runWithCodeCache(join(__dirname, BUNDLE_FILE));

@@ -1,0 +1,79 @@
+// The provider's V8 code cache, through the real launcher (bin/terraform-provider-acme ->
+// start.cjs -> provider.cjs): written at the first exit, used by the next start, and any
+// bad cache (corrupt, truncated, made for other code, unwritable) only costs the compile:
+// the provider starts and serves, and its debug log says why.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Script } from "node:vm";
+import { createHash } from "node:crypto";
+import { killAllProviders, ProviderProcess } from "../harness/provider-process.js";
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await killAllProviders();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function cacheHome(): string {
+  const dir = mkdtempSync(join(tmpdir(), "acme-tf-code-cache-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** The single cache file under a cache home. */
+function cacheFile(home: string): string {
+  const dir = join(home, "acme-tf", "code-cache");
+  const files = readdirSync(dir).filter((name) => name.endsWith(".bin"));
+  expect(files).toHaveLength(1);
+  return join(dir, files[0]!);
+}
+
+/** Start, serve one schema, shut down; the code cache line of the debug log. */
+async function start(home: string): Promise<Record<string, unknown>> {
+  const provider = await ProviderProcess.start({ env: { XDG_CACHE_HOME: home, TF_LOG: "DEBUG" } });
+  const schema = await provider.rpc("GetProviderSchema");
+  expect(Object.keys(schema.resource_schemas)).toContain("acme_certificate");
+  const shutdown = await provider.shutdown();
+  expect(shutdown.exit.code).toBe(0);
+  const lines = provider.stderrLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const entry = lines.find((line) => /^code cache/.test(String(line["@message"])));
+  expect(entry).toBeDefined();
+  expect(entry!["@level"]).toBe("debug");
+  return entry!;
+}
+
+test("written at the first exit, used by the next start", async () => {
+  const home = cacheHome();
+  expect(await start(home)).toMatchObject({ "@message": "code cache not used", reason: "no code cache yet for this node and bundle" });
+  const file = cacheFile(home);
+  expect(await start(home)).toMatchObject({ "@message": "code cache used", file });
+});
+
+test.each([
+  ["a flipped byte", (content: Buffer) => Buffer.concat([content.subarray(0, -1), Buffer.from([content[content.length - 1]! ^ 0xff])]), /corrupt/],
+  ["a truncated file", (content: Buffer) => content.subarray(0, content.length >> 1), /corrupt/],
+  ["garbage", () => Buffer.from("not a cache"), /corrupt/],
+  [
+    "a well-formed cache made for other code (as by another node or bundle)",
+    (content: Buffer) => {
+      const header = content.subarray(0, content.indexOf(0x0a) + 1);
+      const data = new Script("globalThis.other = 1 + 1").createCachedData();
+      return Buffer.concat([header, createHash("sha256").update(data).digest(), data]);
+    },
+    /rejected by V8/,
+  ],
+] as const)("%s: starts and serves without it, says why at debug level, and writes a good one", async (_name, spoil, reason) => {
+  const home = cacheHome();
+  await start(home);
+  const file = cacheFile(home);
+  writeFileSync(file, spoil(readFileSync(file)));
+  expect(await start(home)).toMatchObject({ "@message": "code cache not used", reason: expect.stringMatching(reason) });
+  expect(await start(home)).toMatchObject({ "@message": "code cache used" });
+});
+
+test("a cache directory that cannot be made: starts and serves, and says so", async () => {
+  const home = join(cacheHome(), "a-file");
+  writeFileSync(home, "");
+  expect(await start(home)).toMatchObject({ "@message": "code cache not used", reason: expect.stringMatching(/none can be written/) });
+});
