@@ -56,6 +56,7 @@ export {
   certificateIdentifier,
   fetchRenewalInfo,
   selectRenewalMoment,
+  toRfc3339,
   type RenewalInfo,
   type RenewalInfoTarget,
 } from "./renewal-info.js";

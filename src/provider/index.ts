@@ -3,5 +3,5 @@
 
 export { FrameworkProvider } from "./provider.js";
 export type { DataSourceType, OperationContext, PlanInput, ProviderDefinition, ResourceType, Validate } from "./resource-type.js";
-export { missingUpgraders, upgradeState, type StateUpgrader, type StateUpgraders } from "./state-versions.js";
+export { missingUpgraders, upgradeState, type JsonState, type StateUpgrader, type StateUpgraders } from "./state-versions.js";
 export { applyDefaults, changedArguments, markComputedUnknown } from "./planning.js";

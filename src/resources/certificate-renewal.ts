@@ -7,10 +7,10 @@
 //   - otherwise min_days_remaining >= the whole days remaining (negative: never).
 // And the renewal_info_* attributes: refreshed from the CA (RFC 9773) once its
 // Retry-After has passed, unless renewal_info_ignore_retry_after.
-import { sleep } from "../acme/abort.js";
-import { AcmeError } from "../acme/errors.js";
+import { AcmeError } from "../acme/index.js";
 import type { Logger } from "../log/logger.js";
 import { valuesEqual, type TfObject } from "../plugin/values.js";
+import { sleep } from "../shared/index.js";
 import { boolOf, numberOf, stringOf } from "./attributes.js";
 import { RENEWAL_INFO_ATTRIBUTES } from "./certificate-schema.js";
 
@@ -48,7 +48,7 @@ export async function waitForSelectedMoment(prior: TfObject, planned: TfObject, 
   const waitMs = Math.min(selected - Date.now(), (numberOf(planned, "renewal_info_max_sleep") ?? 0) * 1000);
   if (Number.isNaN(waitMs) || waitMs <= 0) return;
   logger.info("waiting for the selected renewal moment", { renewal_info_window_selected: stringOf(prior, "renewal_info_window_selected"), seconds: Math.ceil(waitMs / 1000) });
-  await sleep(waitMs, signal, "waiting for the selected renewal moment");
+  await sleep(waitMs, signal);
 }
 
 export interface RenewalInfoSource {
@@ -73,7 +73,7 @@ export async function refreshedRenewalInfo(state: TfObject, source: RenewalInfoS
   const empty = Object.fromEntries(RENEWAL_INFO_ATTRIBUTES.map((name) => [name, ""]));
   const certificatePem = stringOf(state, "certificate_pem");
   if (!certificatePem || Date.parse(stringOf(state, "certificate_not_after") ?? "") < now) return empty;
-  const { fetchRenewalInfo, selectRenewalMoment, toRfc3339 } = await import("../acme/renewal-info.js");
+  const { fetchRenewalInfo, selectRenewalMoment, toRfc3339 } = await import("../acme/index.js");
   let info;
   try {
     info = await fetchRenewalInfo({ ...source, certificatePem });

@@ -15,7 +15,7 @@
 // take it to version 5. Attributes no version of ours knows (http_challenge and the other
 // challenge blocks, account_key_pem_wo, ...) are dropped when the result is read.
 import { randomUUID } from "node:crypto";
-import type { JsonState, StateUpgraders } from "../provider/state-versions.js";
+import type { JsonState, StateUpgraders } from "../provider/index.js";
 
 const without = (state: JsonState, ...names: string[]): JsonState =>
   Object.fromEntries(Object.entries(state).filter(([name]) => !names.includes(name)));

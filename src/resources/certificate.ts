@@ -137,7 +137,7 @@ async function issue(planned: TfObject, context: Context, renewal: { privateKeyP
 
 /** The RFC 9773 certID of the certificate being renewed; undefined when it has none (no AKI). */
 async function renewedIdentifier(certificatePem: string): Promise<string | undefined> {
-  const { certificateIdentifier } = await import("../acme/renewal-info.js");
+  const { certificateIdentifier } = await import("../acme/index.js");
   return certificateIdentifier(certificatePem).catch(() => undefined);
 }
 

@@ -3,8 +3,7 @@
 // names are resolved once per operation, before any DNS query, and the addresses used.
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-
-const HOST_NAME = /^([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
+import { isDnsName } from "../shared/index.js";
 
 /** Host and port of an entry; undefined when it is neither `ip[:port]`, `[ipv6][:port]` nor `name[:port]`. */
 export function parseNameserver(entry: string): { host: string; port?: number } | undefined {
@@ -17,7 +16,7 @@ export function parseNameserver(entry: string): { host: string; port?: number } 
     if (withPort) [, host, port] = withPort as unknown as [string, string, string];
   }
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return undefined;
-  if (isIP(host) === 0 && (bracketed || !HOST_NAME.test(host) || host.length > 253)) return undefined;
+  if (isIP(host) === 0 && (bracketed || !isDnsName(host.replace(/\.$/, "")))) return undefined;
   return { host, ...(port !== undefined ? { port: Number(port) } : {}) };
 }
 

@@ -8,7 +8,7 @@
 // acme-tf 0.1.0 wrote version 0 in the current shape: it already has the three key
 // arguments, which are kept (the reference's upgrader overwrites them, which for its own
 // version 1 state, where the key was always given, changed nothing).
-import type { JsonState, StateUpgraders } from "../provider/state-versions.js";
+import type { JsonState, StateUpgraders } from "../provider/index.js";
 
 export const REGISTRATION_SCHEMA_VERSION = 2;
 
