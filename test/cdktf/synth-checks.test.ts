@@ -98,10 +98,11 @@ describe("dns_challenge settings, checked by the DNS provider descriptions", () 
     const notExecutable = join(dir, "plain.sh");
     writeFileSync(notExecutable, "#!/bin/sh\n");
     const stack = stackWithProvider();
-    certificate(stack, { dnsChallenge: [DnsChallenge.exec({ path: join(dir, "missing.sh") }), DnsChallenge.exec({ path: notExecutable })] });
+    certificate(stack, { dnsChallenge: [DnsChallenge.exec({ path: join(dir, "missing.sh") })] });
+    certificate(stack, { dnsChallenge: [DnsChallenge.exec({ path: notExecutable })] }, "cert2");
     expect(synthFailures(stack)).toEqual([
       `[stack/cert] acme_certificate dns_challenge[0].config.EXEC_PATH (option "path" of DnsChallenge.exec): EXEC_PATH: ${join(dir, "missing.sh")} does not exist: it must name an executable file, or a program found in PATH (the value comes from the dns_challenge config)`,
-      `[stack/cert] acme_certificate dns_challenge[1].config.EXEC_PATH (option "path" of DnsChallenge.exec): EXEC_PATH: ${notExecutable} is not executable: it must name an executable file, or a program found in PATH (the value comes from the dns_challenge config)`,
+      `[stack/cert2] acme_certificate dns_challenge[0].config.EXEC_PATH (option "path" of DnsChallenge.exec): EXEC_PATH: ${notExecutable} is not executable: it must name an executable file, or a program found in PATH (the value comes from the dns_challenge config)`,
     ]);
   });
 
@@ -130,17 +131,13 @@ describe("dns_challenge settings, checked by the DNS provider descriptions", () 
 
   test("an unreadable _FILE setting and a typo in a reserved key", () => {
     const stack = stackWithProvider();
-    certificate(stack, {
-      dnsChallenge: [
-        DnsChallenge.exec({ path: program, pollingInterval: SettingSource.file("/nonexistent/interval") }),
-        DnsChallenge.raw("exec", { EXEC_PATH: program, EXEC_PATHS: "x" }),
-      ],
-    });
+    certificate(stack, { dnsChallenge: [DnsChallenge.exec({ path: program, pollingInterval: SettingSource.file("/nonexistent/interval") })] });
+    certificate(stack, { dnsChallenge: [DnsChallenge.raw("exec", { EXEC_PATH: program, EXEC_PATHS: "x" })] }, "cert2");
     expect(synthFailures(stack)).toEqual([
       expect.stringMatching(
         /^\[stack\/cert\] acme_certificate dns_challenge\[0\]\.config\.EXEC_POLLING_INTERVAL_FILE \(option "pollingInterval" of DnsChallenge\.exec \(SettingSource\.file\)\): EXEC_POLLING_INTERVAL_FILE: cannot read \/nonexistent\/interval: no such file/,
       ),
-      expect.stringMatching(/^\[stack\/cert\] acme_certificate dns_challenge\[1\]\.config\.EXEC_PATHS: EXEC_PATHS is not a setting of the exec DNS provider/),
+      expect.stringMatching(/^\[stack\/cert2\] acme_certificate dns_challenge\[0\]\.config\.EXEC_PATHS: EXEC_PATHS is not a setting of the exec DNS provider/),
     ]);
   });
 
@@ -164,7 +161,7 @@ describe("arguments", () => {
 
   test("invalid literals: key type, names, nameservers, numbers, account key", () => {
     const stack = stackWithProvider();
-    certificate(stack, { accountKeyPem: "not a key", keyType: "P521", commonName: "bad name.example.test", recursiveNameservers: ["resolver.example.test"], certTimeout: 0 });
+    certificate(stack, { accountKeyPem: "not a key", keyType: "P521", commonName: "bad name.example.test", recursiveNameservers: ["resolver.example.test:99999"], certTimeout: 0 });
     const failures = synthFailures(stack).map((line) => line.replace(/^\[stack\/cert\] acme_certificate /, "").replace(/:.*/, ""));
     expect(failures.sort()).toEqual(["account_key_pem", "cert_timeout", "common_name", "key_type", "recursive_nameservers[0]"]);
   });
@@ -181,12 +178,10 @@ describe("tokens are never judged as literals", () => {
       keyType: keyType.stringValue,
       subjectAlternativeNames: names.listValue,
       certTimeout: new TerraformVariable(stack, "timeout", { type: "number" }).numberValue,
-      dnsChallenge: [
-        DnsChallenge.exec({ path: path.stringValue, pollingInterval: new TerraformVariable(stack, "interval", { type: "number" }).numberValue }),
-        DnsChallenge.exec({ path: "${path.module}/update-dns.sh" }),
-        { provider: "exec", config: config.value as Record<string, string> },
-      ],
+      dnsChallenge: [DnsChallenge.exec({ path: path.stringValue, pollingInterval: new TerraformVariable(stack, "interval", { type: "number" }).numberValue })],
     });
+    certificate(stack, { dnsChallenge: [DnsChallenge.exec({ path: "${path.module}/update-dns.sh" })] }, "cert2");
+    certificate(stack, { dnsChallenge: [{ provider: "exec", config: config.value as Record<string, string> }] }, "cert3");
     expect(synthFailures(stack)).toEqual([]);
   });
 

@@ -244,7 +244,7 @@ describe("bad input, reported at validate or plan time, without secrets", () => 
     const ws = workspace(
       ACCOUNT +
         certificate("base", names("a.example"), acmeDnsChallenge({ ACME_DNS_API_BASE: "auth.example.com", ACME_DNS_ALLOWLIST: "10.0.0.1", ACME_DNS_STORAGE_JSON: "{}" })) +
-        certificate("file", names("b.example"), acmeDnsChallenge({ ACME_DNS_API_BASE: "https://auth.example.com", ACME_DNS_STORAGE_PATH: "/nonexistent/acme-dns.json" })),
+        certificate("file", names("b.example"), acmeDnsChallenge({ ACME_DNS_API_BASE: "https://auth.example.com", ACME_DNS_STORAGE_PATH: "/etc" })),
     );
     await ws.init();
     const validated = await ws.run(["validate", "-no-color"]);
@@ -252,7 +252,8 @@ describe("bad input, reported at validate or plan time, without secrets", () => 
     expect(validated.stderr).toMatch(wrapped('ACME_DNS_API_BASE: not an acme-dns API base URL'));
     expect(validated.stderr).toMatch(wrapped('"auth.example.com" is not a URL'));
     expect(validated.stderr).toMatch(wrapped("ACME_DNS_ALLOWLIST: not a list of CIDR networks"));
-    expect(validated.stderr).toMatch(wrapped("ACME_DNS_STORAGE_PATH: /nonexistent/acme-dns.json does not exist"));
+    // A file that does not exist yet is fine (created with the first account, as lego does); a directory is not.
+    expect(validated.stderr).toMatch(wrapped("ACME_DNS_STORAGE_PATH: cannot read /etc"));
   });
 
   test("malformed credentials JSON from a sensitive variable: the setting and the place, never the content", async () => {
