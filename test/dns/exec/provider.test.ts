@@ -212,6 +212,17 @@ describe("failures", () => {
     await expect(waitUntilGone(childPid)).resolves.toBe(true);
   });
 
+  it("kills a program that ignores SIGTERM, and its children, after the grace", async () => {
+    const pidFile = join(dir, "pids");
+    // The program and its child both ignore SIGTERM: only SIGKILL, 2 s later, stops them.
+    const program = await writeScript(dir, "stubborn.sh", `trap '' TERM\nsh -c "trap '' TERM; sleep 300" &\necho "$$ $!" > "${pidFile}"\nwhile :; do sleep 1; done`);
+    const provider = await execProvider({ EXEC_PATH: program, EXEC_PROPAGATION_TIMEOUT: "1", EXEC_POLLING_INTERVAL: "1" });
+    const started = Date.now();
+    await expect(provider.present(record, noAbort)).rejects.toThrow(/did not finish within 1 s and was killed/);
+    expect(Date.now() - started).toBeLessThan(8000);
+    for (const pid of (await readFile(pidFile, "utf8")).trim().split(" ").map(Number)) await expect(waitUntilGone(pid)).resolves.toBe(true);
+  });
+
   it("stops the program when the operation is aborted, with the abort's reason", async () => {
     const program = await writeScript(dir, "slow.sh", "sleep 300");
     const provider = await execProvider({ EXEC_PATH: program, ...fixedTimings });
