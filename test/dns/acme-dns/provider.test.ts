@@ -295,6 +295,8 @@ describe("what the server answers", () => {
     beforeAll(async () => {
       other = createServer((request, response) => {
         if (request.url === "/silent/update") return; // never answers
+        if (request.url === "/failing/update") return response.writeHead(500, { "content-type": "application/json" }).end('{"error": "db_error"}');
+        if (request.url === "/garbage/update") return response.writeHead(400, { "content-type": "application/json" }).end("{not json");
         if (request.url === "/moved/update") {
           response.writeHead(308, { location: "https://auth.example.com/update" });
           return response.end();
@@ -319,6 +321,15 @@ describe("what the server answers", () => {
 
     it("404: no acme-dns API there", async () => {
       expect((await presentThrough(`${base}/wrong`)).message).toMatch(/answered 404: 404 page not found: no acme-dns API there\. ACME_DNS_API_BASE must be the server's base URL/);
+    });
+
+    it("500, and an error answer that is not JSON: errors that say what the server answered, no crash", async () => {
+      const failing = await presentThrough(`${base}/failing`);
+      expect(failing.message).toMatch(/answered 500/);
+      expect(failing.message).toMatch(/db_error: the acme-dns server failed/);
+      const garbage = await presentThrough(`${base}/garbage`);
+      expect(garbage.message).toContain(`${base}/garbage/update`);
+      expect(garbage.message).not.toMatch(/Unexpected token|SyntaxError/);
     });
 
     it("a redirect is not followed, and says where to point instead", async () => {
