@@ -12,6 +12,9 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 export type EcdsaCurve = "P256" | "P384";
 export type AccountRsaBits = 2048 | 3072 | 4096;
+export const ACCOUNT_KEY_ALGORITHMS = ["ECDSA", "RSA"] as const;
+export const ECDSA_CURVES: readonly EcdsaCurve[] = ["P256", "P384"];
+export const ACCOUNT_RSA_BITS: readonly AccountRsaBits[] = [2048, 3072, 4096];
 
 /** acme_registration's account_key_algorithm / _ecdsa_curve / _rsa_bits. */
 export type AccountKeySpec = { algorithm: "ECDSA"; curve: EcdsaCurve } | { algorithm: "RSA"; bits: AccountRsaBits };

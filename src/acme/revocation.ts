@@ -7,26 +7,9 @@ import { lookupAccountUrl } from "./accounts.js";
 import { parseCertificate, splitPemChain } from "./certificate-info.js";
 import { AcmeClient } from "./client.js";
 import { AcmeError, isProblem } from "./errors.js";
+import { isRevocationReason, REVOCATION_REASONS, type RevocationReason } from "./revocation-reasons.js";
 
-/** RFC 5280 CRLReason codes by the reference's names (7 is unused in RFC 5280). */
-export const REVOCATION_REASONS = {
-  unspecified: 0,
-  "key-compromise": 1,
-  "ca-compromise": 2,
-  "affiliation-changed": 3,
-  superseded: 4,
-  "cessation-of-operation": 5,
-  "certificate-hold": 6,
-  "remove-from-crl": 8,
-  "privilege-withdrawn": 9,
-  "aa-compromise": 10,
-} as const;
-
-export type RevocationReason = keyof typeof REVOCATION_REASONS;
-
-export function isRevocationReason(value: string): value is RevocationReason {
-  return Object.prototype.hasOwnProperty.call(REVOCATION_REASONS, value);
-}
+export { isRevocationReason, REVOCATION_REASONS, type RevocationReason } from "./revocation-reasons.js";
 
 export interface RevokeCertificateOptions {
   directoryUrl: string;

@@ -5,15 +5,11 @@
 // below are checked against the descriptions by a test).
 import { Fn, Token } from "cdktf";
 import { dnsProviders, findDnsProvider, type DnsProviderDescription, type SettingDescription } from "../dns/index.js";
-import { camelCase } from "./spec.js";
+import { camelCase } from "../shared/index.js";
+import type { CertificateDnsChallenge } from "./generated.js";
 
-/** One dns_challenge block as the certificate synthesizes it (the raw form). */
-export interface DnsChallengeConfig {
-  /** The DNS provider, e.g. `exec`. */
-  readonly provider: string;
-  /** The provider's settings by name (e.g. `EXEC_PATH`), and pass-through keys. Sensitive. */
-  readonly config?: { readonly [key: string]: string };
-}
+/** One dns_challenge block as the certificate synthesizes it (the raw form): `{ provider, config }`. */
+export type DnsChallengeConfig = CertificateDnsChallenge;
 
 /**
  * Where a setting comes from when it is not a value in the config map: a file named by

@@ -6,27 +6,22 @@ import type { Construct } from "constructs";
 import { PROVIDER_SOURCE } from "../identity/index.js";
 import { acmeGeneratorMetadata } from "./element.js";
 import { addSynthChecks } from "./synth-checks.js";
-import { synthesizeHcl, synthesizeJson, type ElementSpec } from "./spec.js";
+import { providerAttributes } from "../resources/declarations.js";
+import type { AcmeProviderArguments } from "./generated.js";
+import { elementSpec, synthesizeHcl, synthesizeJson, type ElementSpec } from "./spec.js";
 
-export interface AcmeProviderConfig {
-  /**
-   * The URL of the ACME directory, e.g. `https://acme-v02.api.letsencrypt.org/directory`.
-   * Defaults to the `ACME_SERVER_URL` environment variable of terraform.
-   */
-  readonly serverUrl?: string;
+/**
+ * The provider block's arguments in camelCase (`serverUrl`: the ACME directory URL,
+ * defaulting to terraform's `ACME_SERVER_URL` environment variable), and its alias.
+ */
+export interface AcmeProviderConfig extends AcmeProviderArguments {
   /** Alias name of this provider configuration (select it with a resource's `provider`). */
   readonly alias?: string;
 }
 
 export class AcmeProvider extends TerraformProvider {
   static readonly tfResourceType = "acme";
-  static readonly spec: ElementSpec = {
-    typeName: "acme",
-    kind: "provider",
-    arguments: { serverUrl: { name: "server_url", kind: "string" } },
-    blocks: {},
-    attributes: {},
-  };
+  static readonly spec: ElementSpec = elementSpec("acme", "provider", providerAttributes);
 
   private readonly config: AcmeProviderConfig;
   private _alias?: string;

@@ -1,37 +1,25 @@
 // Data source acme_server_url: the ACME directory URL the provider is configured with.
+// Its getters come from the provider's declarations (src/resources/server-url-attributes.ts).
 import { TerraformDataSource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
+import { serverUrlAttributes } from "../resources/declarations.js";
 import { acmeGeneratorMetadata, metaArguments } from "./element.js";
-import { synthesizeHcl, synthesizeJson, type ElementSpec } from "./spec.js";
+import type { DataAcmeServerUrlAttributes } from "./generated.js";
+import { defineAttributeGetters, elementSpec, synthesizeHcl, synthesizeJson, type ElementSpec } from "./spec.js";
 import { addSynthChecks } from "./synth-checks.js";
 
 export type DataAcmeServerUrlConfig = TerraformMetaArguments;
 
+// Declaration merging: the getters defineAttributeGetters adds below, typed.
+export interface DataAcmeServerUrl extends DataAcmeServerUrlAttributes {}
+
 export class DataAcmeServerUrl extends TerraformDataSource {
   static readonly tfResourceType = "acme_server_url";
-  static readonly spec: ElementSpec = {
-    typeName: "acme_server_url",
-    kind: "data",
-    arguments: {},
-    blocks: {},
-    attributes: {
-      id: { name: "id", kind: "string" },
-      serverUrl: { name: "server_url", kind: "string" },
-    },
-  };
+  static readonly spec: ElementSpec = elementSpec("acme_server_url", "data", serverUrlAttributes);
 
   constructor(scope: Construct, id: string, config: DataAcmeServerUrlConfig = {}) {
     super(scope, id, { terraformResourceType: DataAcmeServerUrl.tfResourceType, terraformGeneratorMetadata: acmeGeneratorMetadata(), ...metaArguments(config) });
     addSynthChecks(this, DataAcmeServerUrl.spec, () => ({}));
-  }
-
-  /** The server URL. */
-  get id(): string {
-    return this.getStringAttribute("id");
-  }
-  /** The URL of the ACME directory. */
-  get serverUrl(): string {
-    return this.getStringAttribute("server_url");
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
@@ -42,3 +30,5 @@ export class DataAcmeServerUrl extends TerraformDataSource {
     return synthesizeHcl(DataAcmeServerUrl.spec, {});
   }
 }
+
+defineAttributeGetters(DataAcmeServerUrl);

@@ -1,9 +1,13 @@
 // What each construct can synthesize, as data: the camelCase property of every argument
 // and nested block, the snake_case name the provider's schema knows it by, and its kind.
-// synthesizeAttributes (JSON) and synthesizeHclAttributes (`cdktf synth --hcl`) are both
-// computed from these tables, and the drift test compares them with the provider's own
-// schemas, so an argument added to the provider without its construct property (or the
-// reverse) fails the build.
+// The tables, the constructs' config types and their attribute getters are all derived
+// from the provider's declarations (src/resources/*-attributes.ts; the types through
+// src/cdktf/generated.ts), so an argument declared there appears here with nothing else to
+// write. synthesizeAttributes (JSON) and
+// synthesizeHclAttributes (`cdktf synth --hcl`) are computed from the tables, and the drift
+// test compares them with the schemas the provider serves.
+import type { AttributeKind, Declarations } from "../provider/declarations.js";
+import { camelCase } from "../shared/index.js";
 import {
   booleanToHclTerraform,
   booleanToTerraform,
@@ -16,10 +20,12 @@ import {
   numberToTerraform,
   stringToHclTerraform,
   stringToTerraform,
+  Fn,
   Tokenization,
+  type IResolvable,
 } from "cdktf";
 
-export type ArgumentKind = "string" | "number" | "bool" | "stringList" | "stringSet" | "stringMap";
+export type ArgumentKind = AttributeKind;
 
 export interface ArgumentSpec {
   /** The attribute's name in the provider's schema. */
@@ -134,7 +140,64 @@ export function synthesizeHcl(spec: ElementSpec, config: Config): Record<string,
   return Object.fromEntries(Object.entries(attributes).filter(([, attribute]) => attribute.value !== undefined));
 }
 
-/** snake_case -> camelCase, as cdktf's generated bindings name properties. */
-export function camelCase(snake: string): string {
-  return snake.toLowerCase().replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+/** The spec of an element from its declarations (a provider's arguments cannot be read back: no getters). */
+export function elementSpec(typeName: string, kind: ElementSpec["kind"], declarations: Declarations): ElementSpec {
+  const arguments_: Record<string, ArgumentSpec> = {};
+  const blocks: Record<string, BlockSpec> = {};
+  const attributes: Record<string, { name: string; kind: ArgumentKind }> = {};
+  for (const [name, declaration] of Object.entries(declarations)) {
+    if (declaration.kind === "block") {
+      const { arguments: inner } = elementSpec(name, kind, declaration.attributes);
+      blocks[camelCase(name)] = { name, ...(declaration.maxItems !== undefined ? { maxItems: declaration.maxItems } : {}), arguments: inner };
+      continue;
+    }
+    if (declaration.required || declaration.optional) arguments_[camelCase(name)] = { name, kind: declaration.kind, ...(declaration.required ? { required: true } : {}) };
+    if (kind !== "provider") attributes[camelCase(name)] = { name, kind: declaration.kind };
+  }
+  return { typeName, kind, arguments: arguments_, blocks, attributes };
+}
+
+/** What a getter returns for an attribute of each kind: a token standing for the value. */
+interface AttributeTokens {
+  string: string;
+  number: number;
+  bool: IResolvable;
+  stringList: string[];
+  stringSet: string[];
+  stringMap: { [key: string]: string };
+}
+
+/** The token readers cdktf's resources and data sources have. */
+interface AttributeReader {
+  getStringAttribute(name: string): string;
+  getNumberAttribute(name: string): number;
+  getBooleanAttribute(name: string): IResolvable;
+  getListAttribute(name: string): string[];
+  getStringMapAttribute(name: string): { [key: string]: string };
+}
+
+const readers: { [Kind in ArgumentKind]: (element: AttributeReader, name: string) => AttributeTokens[Kind] } = {
+  string: (element, name) => element.getStringAttribute(name),
+  number: (element, name) => element.getNumberAttribute(name),
+  bool: (element, name) => element.getBooleanAttribute(name),
+  stringList: (element, name) => element.getListAttribute(name),
+  // A set's token is not indexable in Terraform: convert it, as cdktf's generated bindings do.
+  stringSet: (element, name) => Fn.tolist(element.getListAttribute(name)),
+  stringMap: (element, name) => element.getStringMapAttribute(name),
+};
+
+/**
+ * Give a construct class a getter for every attribute of its spec (what the generated
+ * <Construct>Attributes interface declares for it): a token referencing the attribute.
+ */
+export function defineAttributeGetters(construct: { prototype: object; spec: ElementSpec }): void {
+  for (const [getter, attribute] of Object.entries(construct.spec.attributes)) {
+    Object.defineProperty(construct.prototype, getter, {
+      get(this: AttributeReader) {
+        return readers[attribute.kind](this, attribute.name);
+      },
+      configurable: true,
+    });
+  }
 }

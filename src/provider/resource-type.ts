@@ -1,6 +1,7 @@
-// What a resource or data source author writes: a schema and a lifecycle. The framework
-// (provider.ts) turns these into the protocol's RPCs, with the planning rules Terraform
-// enforces applied once for all of them.
+// What the framework serves for each resource and data source: a schema and a lifecycle on
+// decoded values. Authors write declarations and typed code instead (declare-resource.ts
+// turns them into these); the framework (provider.ts) turns these into the protocol's RPCs,
+// with the planning rules Terraform enforces applied once for all of them.
 import type { AttributePath, Diagnostic, Schema, TfObject, TfValue } from "../plugin/index.js";
 import type { Logger } from "../log/logger.js";
 import type { StateUpgraders } from "./state-versions.js";

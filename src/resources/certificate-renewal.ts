@@ -9,45 +9,69 @@
 // Retry-After has passed, unless renewal_info_ignore_retry_after.
 import { AcmeError } from "../acme/index.js";
 import type { Logger } from "../log/logger.js";
-import { valuesEqual, type TfObject } from "../plugin/values.js";
+import { isUnknown, valuesEqual, type Unknown } from "../plugin/index.js";
 import { sleep } from "../shared/index.js";
-import { boolOf, numberOf, stringOf } from "./attributes.js";
-import { RENEWAL_INFO_ATTRIBUTES } from "./certificate-schema.js";
+import type { ModelOf } from "../provider/index.js";
+import type { certificateAttributes } from "./certificate-attributes.js";
+
+type Model = ModelOf<typeof certificateAttributes>;
+/** Planned values (any may still be unknown at plan). */
+type Planned<K extends keyof Model> = { [P in K]: Model[P] | Unknown };
+
+/** The computed renewal-information attributes (ACME ARI, RFC 9773); "" when the CA has none. */
+export const RENEWAL_INFO_ATTRIBUTES = [
+  "renewal_info_window_start",
+  "renewal_info_window_end",
+  "renewal_info_window_selected",
+  "renewal_info_explanation_url",
+  "renewal_info_retry_after",
+] as const;
+type RenewalInfo = { [K in (typeof RENEWAL_INFO_ATTRIBUTES)[number]]: string };
 
 const DAY_MS = 86_400_000;
+const known = <T>(value: T | Unknown): T | undefined => (isUnknown(value) ? undefined : value);
 
 /** Why the certificate in `prior` must be renewed under the planned arguments; undefined: it need not. */
-export function renewalReason(prior: TfObject, planned: TfObject, now = Date.now()): string | undefined {
-  if (!valuesEqual(prior.validity_days ?? null, planned.validity_days ?? null)) return "validity_days changed";
-  if (boolOf(planned, "use_renewal_info") && ariMomentReached(prior, planned, now)) return "the CA's suggested renewal moment (ARI) has come";
-  const notAfter = Date.parse(stringOf(prior, "certificate_not_after") ?? "");
+export function renewalReason(
+  prior: Pick<Model, "validity_days" | "certificate_not_before" | "certificate_not_after" | "renewal_info_window_selected">,
+  planned: Planned<"validity_days" | "use_renewal_info" | "renewal_info_max_sleep" | "min_days_dynamic" | "min_days_remaining">,
+  now = Date.now(),
+): string | undefined {
+  if (!valuesEqual(prior.validity_days, planned.validity_days)) return "validity_days changed";
+  if (planned.use_renewal_info === true && ariMomentReached(prior, planned, now)) return "the CA's suggested renewal moment (ARI) has come";
+  const notAfter = Date.parse(prior.certificate_not_after ?? "");
   if (Number.isNaN(notAfter)) return undefined;
   // Whole days, truncated, as the reference counts them.
   const remainingDays = Math.trunc((notAfter - now) / DAY_MS);
-  if (boolOf(planned, "min_days_dynamic")) {
-    const notBefore = Date.parse(stringOf(prior, "certificate_not_before") ?? "");
+  if (planned.min_days_dynamic === true) {
+    const notBefore = Date.parse(prior.certificate_not_before ?? "");
     if (Number.isNaN(notBefore)) return undefined;
     const lifetimeDays = (notAfter - notBefore) / DAY_MS;
     const threshold = lifetimeDays <= 10 ? 1 / 2 : 1 / 3;
     return remainingDays / lifetimeDays <= threshold ? `at most ${threshold === 0.5 ? "half" : "a third"} of its lifetime remains (min_days_dynamic)` : undefined;
   }
-  const minDays = numberOf(planned, "min_days_remaining") ?? 30;
+  const minDays = known(planned.min_days_remaining) ?? 30;
   return minDays >= 0 && minDays >= remainingDays ? `${remainingDays} days remain (min_days_remaining ${minDays})` : undefined;
 }
 
-function ariMomentReached(prior: TfObject, planned: TfObject, now: number): boolean {
-  const selected = Date.parse(stringOf(prior, "renewal_info_window_selected") ?? "");
+function ariMomentReached(prior: Pick<Model, "renewal_info_window_selected">, planned: Planned<"renewal_info_max_sleep">, now: number): boolean {
+  const selected = Date.parse(prior.renewal_info_window_selected ?? "");
   if (Number.isNaN(selected)) return false; // the CA offers no ARI: min_days decides
-  return now + (numberOf(planned, "renewal_info_max_sleep") ?? 0) * 1000 >= selected;
+  return now + (known(planned.renewal_info_max_sleep) ?? 0) * 1000 >= selected;
 }
 
 /** With use_renewal_info, apply waits (at most renewal_info_max_sleep, cancellable) for the selected moment. */
-export async function waitForSelectedMoment(prior: TfObject, planned: TfObject, signal: AbortSignal, logger: Logger): Promise<void> {
-  if (!boolOf(planned, "use_renewal_info")) return;
-  const selected = Date.parse(stringOf(prior, "renewal_info_window_selected") ?? "");
-  const waitMs = Math.min(selected - Date.now(), (numberOf(planned, "renewal_info_max_sleep") ?? 0) * 1000);
+export async function waitForSelectedMoment(
+  prior: Pick<Model, "renewal_info_window_selected">,
+  planned: Pick<Model, "use_renewal_info" | "renewal_info_max_sleep">,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<void> {
+  if (!planned.use_renewal_info) return;
+  const selected = Date.parse(prior.renewal_info_window_selected ?? "");
+  const waitMs = Math.min(selected - Date.now(), planned.renewal_info_max_sleep * 1000);
   if (Number.isNaN(waitMs) || waitMs <= 0) return;
-  logger.info("waiting for the selected renewal moment", { renewal_info_window_selected: stringOf(prior, "renewal_info_window_selected"), seconds: Math.ceil(waitMs / 1000) });
+  logger.info("waiting for the selected renewal moment", { renewal_info_window_selected: prior.renewal_info_window_selected ?? undefined, seconds: Math.ceil(waitMs / 1000) });
   await sleep(waitMs, signal);
 }
 
@@ -65,14 +89,24 @@ export interface RenewalInfoSource {
  * `fresh` after issuing). Empty strings when the CA has no ARI or the certificate expired,
  * as the reference stores them; on a failed request the stored values stay, with a warning.
  */
-export async function refreshedRenewalInfo(state: TfObject, source: RenewalInfoSource, fresh = false): Promise<Record<string, string>> {
+export async function refreshedRenewalInfo(
+  state: Pick<Model, (typeof RENEWAL_INFO_ATTRIBUTES)[number] | "renewal_info_ignore_retry_after" | "certificate_pem" | "certificate_not_after">,
+  source: RenewalInfoSource,
+  fresh = false,
+): Promise<RenewalInfo> {
   const now = Date.now();
-  const stored = Object.fromEntries(RENEWAL_INFO_ATTRIBUTES.map((name) => [name, stringOf(state, name) ?? ""]));
-  const retryAfter = Date.parse(stored.renewal_info_retry_after!);
-  if (!fresh && !boolOf(state, "renewal_info_ignore_retry_after") && now < retryAfter) return stored;
-  const empty = Object.fromEntries(RENEWAL_INFO_ATTRIBUTES.map((name) => [name, ""]));
-  const certificatePem = stringOf(state, "certificate_pem");
-  if (!certificatePem || Date.parse(stringOf(state, "certificate_not_after") ?? "") < now) return empty;
+  const stored: RenewalInfo = {
+    renewal_info_window_start: state.renewal_info_window_start ?? "",
+    renewal_info_window_end: state.renewal_info_window_end ?? "",
+    renewal_info_window_selected: state.renewal_info_window_selected ?? "",
+    renewal_info_explanation_url: state.renewal_info_explanation_url ?? "",
+    renewal_info_retry_after: state.renewal_info_retry_after ?? "",
+  };
+  const retryAfter = Date.parse(stored.renewal_info_retry_after);
+  if (!fresh && !state.renewal_info_ignore_retry_after && now < retryAfter) return stored;
+  const empty: RenewalInfo = { renewal_info_window_start: "", renewal_info_window_end: "", renewal_info_window_selected: "", renewal_info_explanation_url: "", renewal_info_retry_after: "" };
+  const certificatePem = state.certificate_pem;
+  if (!certificatePem || Date.parse(state.certificate_not_after ?? "") < now) return empty;
   const { fetchRenewalInfo, selectRenewalMoment, toRfc3339 } = await import("../acme/index.js");
   let info;
   try {
@@ -84,12 +118,12 @@ export async function refreshedRenewalInfo(state: TfObject, source: RenewalInfoS
   }
   if (!info) return empty;
   // The moment picked before stays while it is still inside the window: plans stay stable.
-  const previous = Date.parse(stored.renewal_info_window_selected!);
+  const previous = Date.parse(stored.renewal_info_window_selected);
   const inWindow = previous >= Date.parse(info.windowStart) && previous < Date.parse(info.windowEnd);
   return {
     renewal_info_window_start: info.windowStart,
     renewal_info_window_end: info.windowEnd,
-    renewal_info_window_selected: inWindow && !fresh ? stored.renewal_info_window_selected! : selectRenewalMoment(info.windowStart, info.windowEnd),
+    renewal_info_window_selected: inWindow && !fresh ? stored.renewal_info_window_selected : selectRenewalMoment(info.windowStart, info.windowEnd),
     renewal_info_explanation_url: info.explanationUrl,
     renewal_info_retry_after: toRfc3339(now + info.retryAfterSeconds * 1000),
   };

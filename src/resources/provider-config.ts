@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { DiagnosticsError, error, type Diagnostic } from "../plugin/diagnostics.js";
 import type { Schema } from "../plugin/schema.js";
 import { isUnknown, type TfObject } from "../plugin/values.js";
-import { stringOf } from "./attributes.js";
+import { blockSchema, validateLiterals } from "../provider/derive.js";
+import { providerAttributes, providerDescription, serverUrlProblem } from "./provider-attributes.js";
 
 export interface AcmeProviderData {
   /** undefined when the provider block's server_url is not known yet (computed upstream). */
@@ -14,30 +15,16 @@ export interface AcmeProviderData {
   env: Readonly<NodeJS.ProcessEnv>;
 }
 
-export const providerSchema: Schema = {
-  version: 0,
-  block: {
-    description: "The ACME provider issues certificates from an ACME CA (Let's Encrypt, Pebble, ...).",
-    attributes: {
-      server_url: {
-        type: "string",
-        optional: true,
-        description:
-          "The URL of the ACME directory, e.g. `https://acme-v02.api.letsencrypt.org/directory`. Defaults to the `ACME_SERVER_URL` environment variable.",
-      },
-    },
-  },
-};
+export const providerSchema: Schema = { version: 0, block: blockSchema(providerAttributes, providerDescription) };
 
 export function validateProviderConfig(config: TfObject): Diagnostic[] {
-  const url = stringOf(config, "server_url");
-  return url === undefined ? [] : serverUrlProblems(url);
+  return validateLiterals(providerAttributes, config);
 }
 
 export function configureProvider(config: TfObject, env: Readonly<NodeJS.ProcessEnv>): AcmeProviderData {
   const caCertPem = readCaCertificates(env);
   if (isUnknown(config.server_url)) return { env, ...(caCertPem ? { caCertPem } : {}) };
-  const serverUrl = stringOf(config, "server_url") ?? env.ACME_SERVER_URL;
+  const serverUrl = typeof config.server_url === "string" ? config.server_url : env.ACME_SERVER_URL;
   if (!serverUrl) {
     throw new DiagnosticsError([
       error(
@@ -47,8 +34,9 @@ export function configureProvider(config: TfObject, env: Readonly<NodeJS.Process
       ),
     ]);
   }
-  const problems = serverUrlProblems(serverUrl, config.server_url === null ? "ACME_SERVER_URL" : "server_url");
-  if (problems.length) throw new DiagnosticsError(problems);
+  const source = config.server_url === null ? "ACME_SERVER_URL" : "server_url";
+  const problem = serverUrlProblem(serverUrl, { name: source });
+  if (problem) throw new DiagnosticsError([error("Invalid server_url", problem, ["server_url"])]);
   return { env, serverUrl, ...(caCertPem ? { caCertPem } : {}) };
 }
 
@@ -56,24 +44,6 @@ export function configureProvider(config: TfObject, env: Readonly<NodeJS.Process
 export function requireServerUrl(provider: AcmeProviderData): string {
   if (provider.serverUrl) return provider.serverUrl;
   throw new DiagnosticsError([error("ACME server URL not known", "The provider's server_url depends on a value that is only known after apply.")]);
-}
-
-function serverUrlProblems(url: string, source = "server_url"): Diagnostic[] {
-  // URL parsing drops surrounding spaces silently; the CA would then get another URL
-  // than the one written (and a state that differs from the configuration).
-  if (url.trim() !== url) {
-    return [error("Invalid server_url", `${source} has spaces or a line break around it: write ${JSON.stringify(url.trim())}; got ${JSON.stringify(url)}.`, ["server_url"])];
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return [error("Invalid server_url", `${source} must be the URL of an ACME directory (https://...); got ${JSON.stringify(url)}.`, ["server_url"])];
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    return [error("Invalid server_url", `${source} must be an http(s) URL of an ACME directory; got ${JSON.stringify(url)}.`, ["server_url"])];
-  }
-  return [];
 }
 
 /**

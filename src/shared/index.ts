@@ -18,6 +18,7 @@ export {
   utcTime,
   utf8String,
 } from "./der.js";
+export { camelCase } from "./camel-case.js";
 export { isDnsName } from "./dns-name.js";
 export { whyUnreadable } from "./file-errors.js";
 export { toPem } from "./pem.js";

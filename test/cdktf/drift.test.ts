@@ -3,11 +3,14 @@
 // resource, data source and of the provider block must be reachable through a construct,
 // with the same type; and the constructs must synthesize nothing the schemas lack. Adding
 // an argument (or a resource) to the provider without its construct fails here.
+import { readFileSync } from "node:fs";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { AcmeDnsRegistration, AcmeProvider, Certificate, DataAcmeServerUrl, Registration } from "../../src/cdktf/index.js";
-import { camelCase, type ArgumentKind, type BlockSpec, type ElementSpec } from "../../src/cdktf/spec.js";
+import type { ArgumentKind, BlockSpec, ElementSpec } from "../../src/cdktf/spec.js";
+import { camelCase } from "../../src/shared/index.js";
 import type { Attribute, Block, CtyType } from "../../src/plugin/schema.js";
+import { CONSTRUCT_TYPES_FILE, renderConstructTypes } from "../../src/docs/construct-types.js";
 import { acmeProvider } from "../../src/resources/index.js";
 import { newApp, SERVER_URL, synthJson } from "./support.js";
 
@@ -138,4 +141,8 @@ test("the provider construct has every argument of the provider block", () => {
   new AcmeProvider(stack, "acme", fullConfig(AcmeProvider.spec) as never);
   const [body] = JSON.parse(Testing.synth(stack)).provider.acme as Record<string, unknown>[];
   expect(Object.keys(body!).sort()).toEqual(Object.keys(expectedArguments(provider.schema.block)).sort());
+});
+
+test("the constructs' generated types are current (npx tsx scripts/gen-docs.ts regenerates them)", () => {
+  expect(readFileSync(new URL(`../../${CONSTRUCT_TYPES_FILE}`, import.meta.url), "utf8")).toBe(renderConstructTypes());
 });
