@@ -127,7 +127,7 @@ function literalFindings(name: string, declaration: AnyAttributeDeclaration, val
     return [{ detail: `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(plain)}.` }];
   }
   if (valuesOnly) return [];
-  const context = { name, object, sensitive: declaration.sensitive === true };
+  const context = { name, object, sensitive: declaration.sensitive === true, isUnknown: (other: string) => isUnknown(object[other]) };
   return ((declaration.validators ?? []) as readonly Validator<unknown>[]).flatMap((validator) => findingsOf(validator(plain, context)));
 }
 

@@ -19,6 +19,8 @@ export interface ValidationContext {
   readonly name: string;
   /** The object holding it (the resource's configuration or a nested block), for cross-checks. */
   readonly object: Readonly<Record<string, unknown>>;
+  /** Whether another attribute of `object` is not known yet. */
+  readonly isUnknown: (name: string) => boolean;
   /** Sensitive attributes: findings must not repeat the value. */
   readonly sensitive: boolean;
 }
@@ -40,10 +42,16 @@ export function matches(format: RegExp, what: string): Validator<string> {
   return (value, { name, sensitive }) => (format.test(value) ? undefined : `${name} must be ${what}${sensitive ? "" : `; got ${JSON.stringify(value)}`}.`);
 }
 
-/** The attribute cannot be set together with `other`; `advice` tells the user which to keep. */
-export function conflictsWith(other: string, advice: (name: string) => string): Validator<unknown> {
-  return (_value, { name, object }) =>
-    object[other] === null || object[other] === undefined ? undefined : { summary: `Conflicting ${name}`, detail: `${name} cannot be used with ${other}: ${advice(name)}` };
+/**
+ * The attribute cannot be set together with `other`; `advice` tells the user which to keep.
+ * An `other` not known yet is not judged, unless `unknownCounts` (set, whatever its value).
+ */
+export function conflictsWith(other: string, advice: (name: string) => string, { unknownCounts = false } = {}): Validator<unknown> {
+  return (_value, { name, object, isUnknown }) => {
+    const given = object[other];
+    if (given === null || given === undefined || (isUnknown(other) && !unknownCounts)) return undefined;
+    return { summary: `Conflicting ${name}`, detail: `${name} cannot be used with ${other}: ${advice(name)}` };
+  };
 }
 
 /** Run `validator` on every item of a list (or set) attribute. */

@@ -17,6 +17,7 @@ export const certificateDescription = "A certificate issued by the ACME server t
 const fromCsr = conflictsWith(
   "certificate_request_pem",
   (name) => `the names and the key come from the CSR. Remove ${name}, or remove certificate_request_pem to let the provider make the key.`,
+  { unknownCounts: true },
 );
 // Waits are bounded (MAX_WAIT_SECONDS, one day); validity_days is a date, not a timer: bounded
 // far beyond any CA's limit (public CAs: 398 days at most) so that the order's notAfter stays a date.

@@ -54,7 +54,8 @@ describe("acme_certificate validation", () => {
     expect(await validate({ key_type: "1024" })).toEqual(['error ["key_type"] Invalid key_type']);
     expect(await validate({ revoke_certificate_reason: "bored" })).toEqual(['error ["revoke_certificate_reason"] Invalid revoke_certificate_reason']);
     expect(await validate({ cert_timeout: 0, pre_check_delay: -1 })).toEqual(['error ["cert_timeout"] Invalid cert_timeout', 'error ["pre_check_delay"] Invalid pre_check_delay']);
-    expect(await validate({ recursive_nameservers: ["192.0.2.53", "dns.example.test"] })).toEqual(['error ["recursive_nameservers",1] Invalid recursive_nameservers']);
+    expect(await validate({ recursive_nameservers: ["192.0.2.53", "dns.example.test:99999"] })).toEqual(['error ["recursive_nameservers",1] Invalid recursive_nameservers']);
+    expect(await validate({ renewal_info_max_sleep: 901 })).toEqual(['error ["renewal_info_max_sleep"] Invalid renewal_info_max_sleep']);
     expect(await validate({ subject_alternative_names: ["192.0.2.1"] })).toEqual(['error ["subject_alternative_names"] IP addresses cannot be certified here']);
     expect(await validate({ account_key_pem: "not a key" })).toEqual(['error ["account_key_pem"] Invalid account_key_pem']);
   });
@@ -80,8 +81,10 @@ describe("acme_certificate validation", () => {
     expect(await validate({ key_type: UNKNOWN, common_name: UNKNOWN, cert_timeout: UNKNOWN, recursive_nameservers: UNKNOWN })).toEqual([]);
   });
 
-  test("use_renewal_info = true is accepted with a warning", async () => {
-    expect(await validate({ use_renewal_info: true })).toEqual(['warning ["use_renewal_info"] use_renewal_info is not supported yet']);
+  test("arguments the reference lets be set one at a time; unknown ones are not judged", async () => {
+    expect(await validate({ min_days_dynamic: true, min_days_remaining: 10 })).toEqual(['error ["min_days_dynamic"] Conflicting min_days_dynamic']);
+    expect(await validate({ min_days_dynamic: true, min_days_remaining: UNKNOWN })).toEqual([]);
+    expect(await validate({ validity_days: 20 })).toEqual(['error ["validity_days"] Invalid validity_days']);
   });
 });
 
@@ -107,8 +110,11 @@ describe("acme_certificate planning", () => {
     cert_timeout: 30,
     deactivate_authorizations: true,
     revoke_certificate_on_destroy: true,
-    revoke_certificate_reason: "unspecified",
     disable_complete_propagation: false,
+    min_days_dynamic: false,
+    preferred_chain: "",
+    profile: "",
+    certificate_p12_password: "",
     pre_check_delay: 0,
     propagation_wait: 0,
     use_renewal_info: false,
@@ -138,7 +144,8 @@ describe("acme_certificate planning", () => {
     const prior = stateOf({}, new Date(Date.now() + 10 * DAY_MS));
     const { plannedState, requiresReplace } = await plan("acme_certificate", prior, config());
     expect(requiresReplace).toEqual([]);
-    for (const name of ["id", "certificate_pem", "certificate_not_after", "certificate_p12"]) expect(plannedState![name]).toBe(UNKNOWN);
+    for (const name of ["certificate_pem", "certificate_not_after", "certificate_p12", "renewal_info_window_start"]) expect(plannedState![name]).toBe(UNKNOWN);
+    expect(plannedState!.id).toBe(prior.id);
     expect(plannedState!.private_key_pem).toBe("PRIVATE");
   });
 
