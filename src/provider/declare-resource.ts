@@ -34,7 +34,10 @@ export interface ResourceDeclaration<ProviderData, A extends Declarations> {
     context: OperationContext<ProviderData>;
   }) => Promise<{ planned: ProposedOf<A>; diagnostics?: Diagnostic[] }>;
   create(planned: PlannedOf<A>, context: OperationContext<ProviderData>): Promise<ModelOf<A>>;
-  /** null: the remote object is gone. */
+  /**
+   * Refresh; null: the remote object is gone. Defaulted attributes null in the stored state
+   * (written before the argument existed) arrive as their defaults.
+   */
   read(state: ModelOf<A>, context: OperationContext<ProviderData>): Promise<ModelOf<A> | null>;
   update?(prior: ModelOf<A>, planned: PlannedOf<A>, context: OperationContext<ProviderData>): Promise<ModelOf<A>>;
   delete(state: ModelOf<A>, context: OperationContext<ProviderData>): Promise<void>;
