@@ -68,13 +68,28 @@ function duplicateProviders(config: Config): Diagnostic[] {
 async function csrProblems(config: Config): Promise<Diagnostic[]> {
   const csr = config.certificate_request_pem;
   if (typeof csr !== "string") return [];
-  const { readCsr } = await import("../acme/csr.js");
+  const { readCsr } = await import("../acme/issuance.js");
   try {
     await readCsr(csr);
     return [];
   } catch (cause) {
     return [error("Invalid certificate_request_pem", `certificate_request_pem: ${(cause as Error).message}.`, ["certificate_request_pem"])];
   }
+}
+
+/** The names the certificate is for, when every one is known (from the arguments or the CSR). */
+async function knownNames(config: Config): Promise<string[] | undefined> {
+  const { certificate_request_pem: csr, common_name: commonName, subject_alternative_names: sans } = config;
+  if (isUnknown(csr) || isUnknown(commonName) || isUnknown(sans)) return undefined;
+  if (csr !== null) {
+    const { readCsr } = await import("../acme/issuance.js");
+    return readCsr(csr).then(
+      ({ names }) => names,
+      () => undefined, // reported by csrProblems
+    );
+  }
+  if (sans?.some(isUnknown)) return undefined;
+  return [...(commonName ? [commonName] : []), ...(sans ?? [])];
 }
 
 async function dnsChallengeProblems(config: Config, env: Readonly<NodeJS.ProcessEnv>): Promise<Diagnostic[]> {
@@ -95,6 +110,7 @@ async function dnsChallengeProblems(config: Config, env: Readonly<NodeJS.Process
       config: isUnknown(block.config) ? undefined : knownSettings(block.config ?? {}),
     })),
     env,
+    await knownNames(config),
   );
   return problems.map(dnsProblemDiagnostic);
 }

@@ -23,7 +23,7 @@ export const dnsName: Validator<string> = (name, { name: argument }) => {
 export const nameserver: Validator<string> = (server) =>
   parseNameserver(server)
     ? undefined
-    : `${JSON.stringify(server)} must be an IP address or a host name, with an optional port: 192.0.2.53, 192.0.2.53:53, [2001:db8::53]:53 or localhost:53.`;
+    : `${JSON.stringify(server)} must be an IP address or a host name, with an optional port from 1 to 65535: 192.0.2.53, 192.0.2.53:53, [2001:db8::53]:53 or localhost:53.`;
 
 /** A PEM private key (the problem never quotes the key). */
 export const privateKeyPem: Validator<string> = (pem, { name }) => {
