@@ -6,8 +6,7 @@
 // argument out, so that its stored state plans without changes here (it stores "" for an
 // unset preferred_chain, profile and certificate_p12_password; revoke_certificate_reason
 // has no default there and stays null).
-import { CERTIFICATE_KEY_TYPES } from "../acme/keys.js";
-import { REVOCATION_REASON_NAMES } from "../acme/revocation-reasons.js";
+import { CERTIFICATE_KEY_TYPES, REVOCATION_REASON_NAMES } from "../acme/vocabulary.js";
 import { block, bool, conflictsWith, eachItem, number, string, stringList, stringMap, stringSet, wholeNumber } from "../provider/declarations.js";
 import { MAX_WAIT_SECONDS } from "../shared/index.js";
 import { dnsName, nameserver, privateKeyPem } from "./validators.js";

@@ -4,8 +4,7 @@
 // parses, and the dns_challenge blocks (one per provider, their settings).
 // Unknown values (from other resources) are skipped, never judged.
 import type { DnsChallengeProblem } from "../dns/index.js";
-import { error, warning, type AttributePath, type Diagnostic } from "../plugin/diagnostics.js";
-import { isUnknown } from "../plugin/values.js";
+import { error, isUnknown, warning, type AttributePath, type Diagnostic } from "../plugin/index.js";
 import type { ConfigurationOf } from "../provider/declarations.js";
 import type { certificateAttributes } from "./certificate-attributes.js";
 

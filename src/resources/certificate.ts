@@ -2,7 +2,7 @@
 // min_days_remaining days are left (an in-place update keeping the key or CSR), replace
 // when names, key or CSR change, revoke on destroy.
 import { randomUUID } from "node:crypto";
-import type { Dns01Solver } from "../acme/solver.js";
+import type { Dns01Solver } from "../acme/index.js";
 import { DiagnosticsError, UNKNOWN, isUnknown, valuesEqual } from "../plugin/index.js";
 import { declareResource, type ModelOf, type OperationContext, type PlannedOf } from "../provider/index.js";
 import { certificateAttributes, certificateDescription } from "./certificate-attributes.js";
@@ -81,7 +81,7 @@ export const certificateResource = declareResource<AcmeProviderData, Attributes>
       context.logger.info("certificate already expired; not revoking", { id: state.id ?? undefined });
       return;
     }
-    const { revokeCertificate } = await import("../acme/revocation.js");
+    const { revokeCertificate } = await import("../acme/index.js");
     const result = await revokeCertificate({
       ...acmeTarget(state, context),
       certificatePem,
@@ -103,7 +103,7 @@ async function issue(
   context: Context,
   renewal: { privateKeyPem?: string | undefined; replacing?: string | undefined },
 ): Promise<CertificateModel> {
-  const [{ issueCertificate }, solver] = await Promise.all([import("../acme/certificates.js"), dnsSolver(planned, context)]);
+  const [{ issueCertificate }, solver] = await Promise.all([import("../acme/issuance.js"), dnsSolver(planned, context)]);
   const csrPem = planned.certificate_request_pem;
   const { privateKeyPem } = renewal;
   const replaces = renewal.replacing ? await renewedIdentifier(renewal.replacing) : undefined;
@@ -168,7 +168,7 @@ async function pkcs12(state: Pick<CertificateModel, "private_key_pem" | "certifi
   const privateKeyPem = state.private_key_pem;
   // Without a key (CSR), there is nothing to bundle: the reference leaves it empty too.
   if (!privateKeyPem || !state.certificate_pem) return "";
-  const { certificateToP12 } = await import("../acme/pkcs12.js");
+  const { certificateToP12 } = await import("../acme/index.js");
   return certificateToP12({
     privateKeyPem,
     certificatePem: state.certificate_pem,

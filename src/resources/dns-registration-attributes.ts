@@ -1,8 +1,7 @@
 // acme_dns_registration's arguments and attributes, declared once (plain data: the
 // constructs read it too). The server URL and networks are checked by the resource
 // (dns-registration.ts) with the acme-dns layer's own rules.
-import { string, stringList } from "../provider/declarations.js";
-import type { Validator } from "../provider/validators.js";
+import { string, stringList, type Validator } from "../provider/declarations.js";
 import { isDnsName } from "../shared/index.js";
 
 export const dnsRegistrationDescription = "An account on an acme-dns server, for the `acme-dns` DNS challenge provider.";

@@ -3,8 +3,8 @@
 // CNAME (with any DNS resource) and issue the certificate in a single apply. acme-dns
 // cannot look an account up nor delete it: read keeps the state, delete forgets it.
 import { accountEntry, credentialsKey, whyNotApiBase, whyNotCidr, whyUnsafeApiBase } from "../dns/index.js";
-import { error, warning, type Diagnostic } from "../plugin/diagnostics.js";
-import { declareResource } from "../provider/declare-resource.js";
+import { error, warning, type Diagnostic } from "../plugin/index.js";
+import { declareResource } from "../provider/index.js";
 import type { ConfigurationOf } from "../provider/declarations.js";
 import { dnsRegistrationAttributes, dnsRegistrationDescription } from "./dns-registration-attributes.js";
 import type { AcmeProviderData } from "./provider-config.js";

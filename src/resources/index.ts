@@ -1,5 +1,5 @@
 // The acme provider: its configuration, resources and data sources.
-import type { ProviderDefinition } from "../provider/resource-type.js";
+import type { ProviderDefinition } from "../provider/index.js";
 import { certificateResource } from "./certificate.js";
 import { dnsRegistrationResource } from "./dns-registration.js";
 import { configureProvider, providerSchema, validateProviderConfig, type AcmeProviderData } from "./provider-config.js";

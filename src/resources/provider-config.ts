@@ -1,9 +1,7 @@
 // The provider block: which ACME server, and which extra CA certificates to trust.
 import { readFileSync } from "node:fs";
-import { DiagnosticsError, error, type Diagnostic } from "../plugin/diagnostics.js";
-import type { Schema } from "../plugin/schema.js";
-import { isUnknown, type TfObject } from "../plugin/values.js";
-import { blockSchema, validateLiterals } from "../provider/derive.js";
+import { DiagnosticsError, error, isUnknown, type Diagnostic, type Schema, type TfObject } from "../plugin/index.js";
+import { blockSchema, validateLiterals } from "../provider/index.js";
 import { providerAttributes, providerDescription, serverUrlProblem } from "./provider-attributes.js";
 
 export interface AcmeProviderData {

@@ -1,6 +1,6 @@
 // acme_registration's arguments and attributes, declared once (plain data: the constructs
 // read it too). Every argument replaces the account.
-import { ACCOUNT_KEY_ALGORITHMS, ACCOUNT_RSA_BITS, ECDSA_CURVES } from "../acme/keys.js";
+import { ACCOUNT_KEY_ALGORITHMS, ACCOUNT_RSA_BITS, ECDSA_CURVES } from "../acme/vocabulary.js";
 import { block, conflictsWith, matches, number, string, type Validator } from "../provider/declarations.js";
 import { privateKeyPem } from "./validators.js";
 

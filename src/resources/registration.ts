@@ -1,11 +1,9 @@
 // Resource acme_registration: an ACME account, as in the reference provider. Every
 // argument replaces the account; destroy deactivates it; read drops it from state when
 // the CA no longer knows the key.
-import { createAccount, deactivateAccount, findAccount } from "../acme/accounts.js";
-import { generateAccountKey, type AccountKeySpec } from "../acme/keys.js";
-import { declareResource } from "../provider/declare-resource.js";
+import { createAccount, deactivateAccount, findAccount, generateAccountKey, type AccountKeySpec } from "../acme/index.js";
+import { declareResource, type OperationContext } from "../provider/index.js";
 import type { ModelOf } from "../provider/declarations.js";
-import type { OperationContext } from "../provider/resource-type.js";
 import { requireServerUrl, type AcmeProviderData } from "./provider-config.js";
 import { registrationAttributes, registrationDescription } from "./registration-attributes.js";
 import { REGISTRATION_SCHEMA_VERSION, registrationStateUpgraders } from "./registration-state.js";

@@ -1,5 +1,5 @@
 // Data source acme_server_url: the ACME directory URL the provider is configured with.
-import { declareDataSource } from "../provider/declare-resource.js";
+import { declareDataSource } from "../provider/index.js";
 import { requireServerUrl, type AcmeProviderData } from "./provider-config.js";
 import { serverUrlAttributes, serverUrlDescription } from "./server-url-attributes.js";
 

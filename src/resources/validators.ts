@@ -1,7 +1,7 @@
 // Validators the acme resources declare on their arguments (see src/provider/validators.ts
 // for the generic ones): light modules only, since the declarations load them.
 import { isIP } from "node:net";
-import { privateKeyProblem } from "../acme/keys.js";
+import { privateKeyProblem } from "../acme/vocabulary.js";
 import type { Validator } from "../provider/declarations.js";
 import { parseNameserver } from "./nameservers.js";
 import { isDnsName } from "../shared/index.js";
