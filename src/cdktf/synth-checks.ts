@@ -4,9 +4,9 @@
 //   - an acme construct without an AcmeProvider in its stack (or with another provider);
 //   - a relative file path in a dns_challenge config (terraform runs in the synthesized
 //     stack's directory, not where the app runs), unless it is a TerraformAsset's path;
-//   - acme-dns credentials (JSON, or its file) without an account for one of the
-//     certificate's names (a warning for a credentials file, where the provider registers
-//     the missing account itself and then asks for its CNAME);
+//   - an acme-dns credentials file without an account for one of the certificate's names
+//     (a warning: the provider registers the missing account itself and then asks for its
+//     CNAME; inline credentials without it are an error of the provider's own validation);
 //   - everything the provider itself validates (src/resources: conflicting arguments,
 //     invalid literals, and the DNS providers' settings through src/dns: unknown provider,
 //     missing required setting, program not executable, unreadable _FILE, ...), run on the
@@ -136,7 +136,7 @@ function prepare(element: TerraformElement): Prepared {
       problems.push(...pathSettingProblems(element, spec, challenge, index, given[index]));
       if (names) {
         const found = credentialsProblems(spec, challenge, index, given[index], names);
-        (found?.severity === "error" ? problems : warnings).push(...(found ? [found.message] : []));
+        if (found) warnings.push(found);
       }
     });
   }
@@ -181,8 +181,8 @@ function lookUpSetting(config: { [key: string]: Checkable }, name: string): { te
 }
 
 /**
- * An acme-dns block whose credentials (known at synth) lack an account for one of the
- * certificate's names: the CA's challenge for it could not be answered.
+ * An acme-dns block whose credentials file (known at synth) lacks an account for one of the
+ * certificate's names: a warning, since the provider registers it at apply.
  */
 function credentialsProblems(
   spec: ElementSpec,
@@ -190,21 +190,19 @@ function credentialsProblems(
   index: number,
   given: unknown,
   names: readonly string[],
-): { severity: "error" | "warning"; message: string } | undefined {
+): string | undefined {
   const config = challenge.config;
   if (challenge.provider !== "acme-dns" || typeof config !== "object" || config === null || Array.isArray(config) || config[UNKNOWN_KEY] === true) return undefined;
   const json = lookUpSetting(config, ACME_DNS_STORAGE_JSON);
   const path = lookUpSetting(config, ACME_DNS_STORAGE_PATH);
-  if (json === "unknown" || path === "unknown" || (json && path)) return undefined; // not known, or both (the provider's validation says so)
-  let source: { text: string; key: string; file?: string } | undefined = json;
-  if (path) {
-    try {
-      source = { text: readFileSync(path.text, "utf8"), key: path.key, file: path.text };
-    } catch {
-      return undefined; // the provider's validation reports a missing file
-    }
+  // Inline JSON (or both): the provider's own validation reports the missing domains, as an error.
+  if (json !== undefined || path === undefined || path === "unknown") return undefined;
+  let source: { text: string; key: string; file: string };
+  try {
+    source = { text: readFileSync(path.text, "utf8"), key: path.key, file: path.text };
+  } catch {
+    return undefined; // the provider's validation reports a missing file
   }
-  if (!source) return undefined;
   const parsed = parseCredentials(source.text);
   if (!parsed.ok) return undefined; // reported, without secrets, by the provider's validation
   const missing = [...new Set(names.map(credentialsKey))].filter((domain) => !parsed.credentials.accounts.has(domain));
@@ -215,20 +213,10 @@ function credentialsProblems(
   const accounts = [...parsed.credentials.accounts.keys()];
   const list = missing.map((domain) => `"${domain}"`).join(", ");
   const known = `it has accounts for ${accounts.length ? accounts.map((domain) => `"${domain}"`).join(", ") : "no domain"}`;
-  if (path) {
-    return {
-      severity: "warning",
-      message:
-        `${spec.typeName} ${where}: the acme-dns credentials file ${source.file} has no account for ${list} (${known}). ` +
-        `At apply the provider registers one, saves it there and stops until you create its _acme-challenge CNAME; register it ahead with an AcmeDnsRegistration to issue in one deploy.`,
-    };
-  }
-  return {
-    severity: "error",
-    message:
-      `${spec.typeName} ${where}: the acme-dns credentials have no account for ${list} (${known}), so its DNS-01 challenge could not be answered. ` +
-      `Add the domain's entry (e.g. an AcmeDnsRegistration's credentialsJson), or use a credentials file (storagePath) to let the provider register the account.`,
-  };
+  return (
+    `${spec.typeName} ${where}: the acme-dns credentials file ${source.file} has no account for ${list} (${known}). ` +
+    `At apply the provider registers one, saves it there and stops until you create its _acme-challenge CNAME; register it ahead with an AcmeDnsRegistration to issue in one deploy.`
+  );
 }
 
 /**

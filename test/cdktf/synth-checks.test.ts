@@ -207,7 +207,7 @@ describe("acme-dns", () => {
       dnsChallenge: [DnsChallenge.acmeDns({ apiBase: "https://auth.example.test", credentials: { "www.example.test": account } })],
     });
     expect(synthFailures(stack)).toEqual([
-      '[stack/cert] acme_certificate dns_challenge[0].config.ACME_DNS_STORAGE_JSON (option "credentials" of DnsChallenge.acmeDns): the acme-dns credentials have no account for "api.example.test" (it has accounts for "www.example.test"), so its DNS-01 challenge could not be answered. Add the domain\'s entry (e.g. an AcmeDnsRegistration\'s credentialsJson), or use a credentials file (storagePath) to let the provider register the account.',
+      '[stack/cert] acme_certificate dns_challenge[0].config.ACME_DNS_STORAGE_JSON (option "credentials" of DnsChallenge.acmeDns): ACME_DNS_STORAGE_JSON: no account for api.example.test: add an entry under the key "api.example.test" (e.g. from an acme_dns_registration resource with domain = "api.example.test", whose credentials_json has it), and create the CNAME _acme-challenge.api.example.test to its fulldomain (the value comes from the dns_challenge config)',
     ]);
   });
 
@@ -236,12 +236,12 @@ describe("acme-dns", () => {
     writeFileSync(file, JSON.stringify({ "other.example.test": account }));
     const stack = stackWithProvider();
     certificate(stack, { dnsChallenge: [DnsChallenge.acmeDns({ apiBase: "https://auth.example.test", storageJson: SettingSource.file(file) })] });
-    expect(synthFailures(stack)).toEqual([expect.stringContaining('ACME_DNS_STORAGE_JSON_FILE (option "storageJson" of DnsChallenge.acmeDns (SettingSource.file)): the acme-dns credentials have no account for "www.example.test"')]);
+    expect(synthFailures(stack)).toEqual([expect.stringContaining("ACME_DNS_STORAGE_JSON: no account for www.example.test")]);
 
     const fromEnv = stackWithProvider();
     certificate(fromEnv, { dnsChallenge: [DnsChallenge.acmeDns({ apiBase: "https://auth.example.test" })] });
     withEnv({ ACME_DNS_STORAGE_JSON: JSON.stringify({ "other.example.test": account }), ACME_DNS_STORAGE_PATH: undefined }, () => {
-      expect(synthFailures(fromEnv)).toEqual([expect.stringContaining("acme_certificate dns_challenge[0] ACME_DNS_STORAGE_JSON (from the environment): the acme-dns credentials have no account for")]);
+      expect(synthFailures(fromEnv)).toEqual([expect.stringContaining("ACME_DNS_STORAGE_JSON: no account for www.example.test")]);
     });
   });
 
