@@ -50,6 +50,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  // gpg started an agent for the throwaway keyring: it must not outlive the test.
+  await execa("gpgconf", ["--kill", "gpg-agent"], { env: { GNUPGHOME: gnupg }, reject: false });
   rmSync(scratch, { recursive: true, force: true });
 });
 
