@@ -123,12 +123,11 @@ export function validateLiterals(declarations: Declarations, object: TfObject, {
 function literalFindings(name: string, declaration: AnyAttributeDeclaration, value: TfValue, object: TfObject, valuesOnly = false): Finding[] {
   const plain = toPlain(value);
   const allowed = declaration.values as readonly unknown[] | undefined;
-  if (allowed && !allowed.includes(plain)) {
-    return [{ detail: `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(plain)}.` }];
-  }
-  if (valuesOnly) return [];
+  const oneOf: Finding[] =
+    allowed && !allowed.includes(plain) ? [{ detail: `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(plain)}.` }] : [];
+  if (valuesOnly) return oneOf;
   const context = { name, object, sensitive: declaration.sensitive === true, isUnknown: (other: string) => isUnknown(object[other]) };
-  return ((declaration.validators ?? []) as readonly Validator<unknown>[]).flatMap((validator) => findingsOf(validator(plain, context)));
+  return [...oneOf, ...((declaration.validators ?? []) as readonly Validator<unknown>[]).flatMap((validator) => findingsOf(validator(plain, context)))];
 }
 
 /** A decoded value as the model holds it: decimal numbers as numbers. */
