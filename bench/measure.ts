@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 // What every benchmark here needs: a --runs style flag, medians, and a series of timed
 // runs that records failures instead of stopping the report.
@@ -56,4 +57,21 @@ export function gist(text: string): string {
 export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** Bare node start-up, spawn -> first stdout line: the floor under any Node provider. `env` adds to this process's environment. */
+export async function bareNodeStartMs(env: Record<string, string> = {}): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ["-e", 'process.stdout.write("x\\n")'], { stdio: ["ignore", "pipe", "ignore"], env: { ...withoutNodeOptions(), ...env } });
+  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+  const ms = performance.now() - started;
+  await new Promise((resolve) => child.once("exit", resolve));
+  return ms;
+}
+
+/** This process's environment without NODE_OPTIONS (jest's or the shell's flags would skew timings). */
+export function withoutNodeOptions(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return env;
 }

@@ -15,7 +15,6 @@
 //
 // A report, not a test: it always exits 0, whether the goals are met or not.
 import { execa } from "execa";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +22,7 @@ import { startLab } from "../test/lab/lab.js";
 import { killAllProviders, ProviderProcess } from "../test/harness/provider-process.js";
 import { providerBlock } from "../test/terraform/workspace.js";
 import { CERTIFICATE_STACK, uniqueName } from "./lab-stack.js";
-import { median, positiveIntegerFlag } from "./measure.js";
+import { bareNodeStartMs, median, positiveIntegerFlag } from "./measure.js";
 import { ProviderSnapshot } from "./provider-snapshot.js";
 
 const GOALS = { handshakeVsNode: 1.5, schemaVsNode: 2, idleRssMb: 60, dataSourceVsPrevious: 0.6, perCertificateCpuMs: 20, perCertificateWallMs: 30, peakRssMb: 250, planMs: 1000 };
@@ -79,21 +78,6 @@ async function startOnce(executable: string, env: Record<string, string>): Promi
   }
 }
 
-/** Bare node: spawn -> first stdout line, with the same environment. */
-async function nodeOnce(env: Record<string, string>): Promise<number> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ["-e", 'process.stdout.write("x\\n")'], { stdio: ["ignore", "pipe", "ignore"], env: { ...withoutNodeOptions(), ...env } });
-  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-  const ms = performance.now() - started;
-  await new Promise((resolve) => child.once("exit", resolve));
-  return ms;
-}
-
-function withoutNodeOptions(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  return env;
-}
 
 // ---------------------------------------------------------------------------------------
 // terraform
@@ -211,7 +195,7 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     for (let run = 0; run < options.runs; run++) {
       for (const build of builds) starts.get(build.name)!.push(await startOnce(build.snapshot.executable, env));
-      bare.push(await nodeOnce(env));
+      bare.push(await bareNodeStartMs(env));
     }
     const nodeMs = median(bare)!;
     const startRows = [["", "handshake ms", "vs node -e", "first schema ms", "vs node -e", "idle peak RSS MB"]];

@@ -8,11 +8,11 @@
 //   npm run build && npx tsx bench/startup.ts [--runs 20] [--no-breakdown] [--no-package-kinds]
 //
 // A report, not a test: it always exits 0, whether the goals are met or not.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { BUILT_ENTRY, killAllProviders, ProviderProcess, REPO_ROOT, type StartOptions } from "../test/harness/provider-process.js";
-import { positiveIntegerFlag, peakRssMb } from "./measure.js";
+import { bareNodeStartMs, peakRssMb, positiveIntegerFlag, withoutNodeOptions } from "./measure.js";
 import { packageKindsReport } from "./package-kinds.js";
 
 const GOALS = { startupMs: 150, rssMb: 120, shutdownMs: 100 };
@@ -55,21 +55,6 @@ async function measureOnce(options: StartOptions = {}): Promise<Run> {
   }
 }
 
-/** Bare node start-up: spawn -> first stdout line, the floor under any Node provider. */
-async function nodeBaselineMs(): Promise<number> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ["-e", 'process.stdout.write("x\\n")'], { stdio: ["ignore", "pipe", "ignore"], env: withoutNodeOptions() });
-  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-  const ms = performance.now() - started;
-  await new Promise((resolve) => child.once("exit", resolve));
-  return ms;
-}
-
-function withoutNodeOptions(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  return env;
-}
 
 /**
  * The steps serve() takes before writing its handshake, timed one by one in a fresh
@@ -130,7 +115,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     results.push(await measureOnce());
     direct.push((await measureOnce({ command: { file: process.execPath, args: [BUILT_ENTRY] } })).startupMs);
-    baseline.push(await nodeBaselineMs());
+    baseline.push(await bareNodeStartMs());
   }
 
   const startup = results.map((r) => r.startupMs);
