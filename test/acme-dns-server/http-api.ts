@@ -185,10 +185,11 @@ function safely(answer: () => Reply): Reply {
 }
 
 /** The request listener of the API server; every answered request is appended to `log`. */
-export function createApiHandler(store: AcmeDnsStore, log: RequestLogEntry[]) {
+export function createApiHandler(store: AcmeDnsStore, log: RequestLogEntry[], onRequest?: (path: string) => void | Promise<void>) {
   const routes = routesFor(store);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
+    await onRequest?.(pathOf(req.url ?? "/"));
     const request: Request = {
       method: req.method ?? "GET",
       headers: req.headersDistinct,

@@ -35,6 +35,11 @@ export interface AcmeDnsServerOptions {
   httpHost?: string;
   /** Default 0: a free port. */
   httpPort?: number;
+  /**
+   * Called with each API request's path before it is answered (a test's moment to change
+   * the world between a client's request and acme-dns's answer).
+   */
+  onRequest?: (path: string) => void | Promise<void>;
 }
 
 export interface AcmeDnsServer {
@@ -106,7 +111,7 @@ export async function startAcmeDnsServer(opts: AcmeDnsServerOptions): Promise<Ac
     return reply;
   });
 
-  const api = http.createServer(createApiHandler(store, requests));
+  const api = http.createServer(createApiHandler(store, requests, opts.onRequest));
   const httpHost = opts.httpHost ?? "127.0.0.1";
   let address: AddressInfo;
   try {

@@ -13,6 +13,8 @@ export interface Stoppable {
 
 export interface Service extends Stoppable {
   name: string;
+  /** The process id (the service's own: setpriv execs it in place); undefined if it failed to start. */
+  pid: number | undefined;
   logFile: string;
   /** Resolves (never rejects) with a description of how the process ended. */
   exited: Promise<string>;
@@ -76,6 +78,7 @@ export function startService(
   });
   return {
     name,
+    pid: child.pid,
     logFile: opts.logFile,
     exited,
     hasExited: () => done,

@@ -7,8 +7,9 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { startAcmeDnsServer, type AcmeDnsServer, type Credentials } from "../acme-dns-server/server.js";
-import { dig, nsupdate } from "../lab/index.js";
+import type { AcmeDnsServer, Credentials } from "../acme-dns-server/server.js";
+import { dig } from "../lab/index.js";
+import { acmeDnsChallenge, delegate, startAcmeDnsOnLab } from "./fixtures/acme-dns.js";
 import {
   ACCOUNT,
   allOutput,
@@ -16,7 +17,6 @@ import {
   certificateValues,
   environment,
   hcl,
-  hclMap,
   removeScratch,
   removeWorkspaces,
   scratch,
@@ -35,34 +35,13 @@ let server: AcmeDnsServer;
 // Each test has its own stand-in, so that port 53 of the lab's acme-dns address is free in
 // between for the stand-in's own lab test (test/acme-dns-server), which may run meanwhile.
 beforeEach(async () => {
-  server = await startOnLabAddress();
+  server = await startAcmeDnsOnLab();
 });
 afterEach(() => server?.stop());
 afterAll(() => {
   removeWorkspaces();
   removeScratch();
 });
-
-async function startOnLabAddress(): Promise<AcmeDnsServer> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await startAcmeDnsServer({ domain: environment.acmeDnsZone!, dnsAddress: environment.acmeDnsAddress!, dnsPort: 53 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
-function acmeDnsChallenge(config: Record<string, string>): string {
-  return `  dns_challenge {\n    provider = "acme-dns"\n    config = ${hclMap({ ACME_DNS_POLLING_INTERVAL: "1", ...config })}\n  }\n`;
-}
-
-/** The user's delegation record, in the lab's zone (bind9). */
-async function delegate(domain: string, fulldomain: string): Promise<void> {
-  await nsupdate(environment, [`update add _acme-challenge.${domain}. 1 CNAME ${fulldomain}.`]);
-}
 
 function credentialsFile(entries: Record<string, Credentials>): string {
   return scratch({ "acme-dns.json": JSON.stringify(entries, null, 2) })["acme-dns.json"]!;

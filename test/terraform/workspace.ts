@@ -40,6 +40,8 @@ function installedPlugins(): string {
 export class TerraformWorkspace {
   readonly dir = mkdtempSync(join(tmpdir(), "acme-tf-workspace-"));
   private readonly env: Record<string, string>;
+  /** A command terraform runs under, e.g. nsenter into a mount namespace; none by default. */
+  private prefix: string[] = [];
 
   /** `echo`: also show terraform's output on this process's stdout/stderr (the demo). */
   constructor(
@@ -72,8 +74,19 @@ export class TerraformWorkspace {
     return this;
   }
 
+  /** Runs terraform (and so the provider) under `prefix` from now on: `prefix[0]` is the program. */
+  runUnder(prefix: string[]): this {
+    this.prefix = prefix;
+    return this;
+  }
+
+  private command(args: string[]): [string, string[]] {
+    const [program, ...rest] = [...this.prefix, "terraform", ...args];
+    return [program!, rest];
+  }
+
   async run(args: string[], extraEnv: Record<string, string> = {}): Promise<TerraformResult> {
-    const result = await execa("terraform", [...args], {
+    const result = await execa(...this.command(args), {
       cwd: this.dir,
       env: { ...this.env, ...extraEnv },
       reject: false,
@@ -86,7 +99,7 @@ export class TerraformWorkspace {
 
   /** Start terraform and return the running process (to signal it, or its provider). */
   start(args: string[], extraEnv: Record<string, string> = {}) {
-    return execa("terraform", [...args], { cwd: this.dir, env: { ...this.env, ...extraEnv }, reject: false, stdin: "ignore", timeout: 300_000 });
+    return execa(...this.command(args), { cwd: this.dir, env: { ...this.env, ...extraEnv }, reject: false, stdin: "ignore", timeout: 300_000 });
   }
 
   /** Run and fail with terraform's own output when it does not exit 0. */

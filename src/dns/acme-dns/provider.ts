@@ -11,7 +11,7 @@ import { releaseValue, takeValue, VALUES_PER_ACCOUNT } from "./account-gate.js";
 import { registerAccount, updateTxt, type AcmeDnsEndpoint } from "./api.js";
 import { credentialsKey, type AcmeDnsAccount, type Credentials } from "./credentials.js";
 import { cnameRecord, waitForDelegation } from "./delegation.js";
-import type { CredentialsStorage } from "./storage.js";
+import { AccountNotSavedError, CredentialsNotWritableError, type CredentialsStorage } from "./storage.js";
 
 export interface AcmeDnsConfig {
   endpoint: AcmeDnsEndpoint;
@@ -92,10 +92,19 @@ export class AcmeDnsProvider implements DnsProvider {
       `register an account for it (an acme_dns_registration resource with domain = "${domain}", whose credentials_json has the entry, ` +
       `or curl -X POST ${endpoint.apiBase}/register), add it under the key "${domain}", and create the CNAME to its fulldomain`;
     if (storage.kind === "inline") throw new Error(`${missing}: ${howToAdd}`);
+    const notWritable = (reason: string) =>
+      new Error(
+        `${missing}, and no account can be registered into it: ${reason}. Nothing was registered on ${endpoint.apiBase}. ` +
+          `Either make the file writable (mounted read-write, with free space), then apply again, or ${howToAdd}`,
+      );
     const unwritable = await storage.whyNotWritable();
-    if (unwritable) throw new Error(`${missing}, and no account can be registered into it: ${unwritable}. Either make it writable, or ${howToAdd}`);
+    if (unwritable) throw notWritable(unwritable);
 
-    const { account, registered } = await storage.addAccount(domain, () => registerAccount(endpoint, this.config.allowlist, signal), signal);
+    const { account, registered } = await storage.addAccount(domain, () => registerAccount(endpoint, this.config.allowlist, signal), signal).catch((error: unknown) => {
+      if (error instanceof CredentialsNotWritableError) throw notWritable(error.reason);
+      if (error instanceof AccountNotSavedError) throw new Error(lostAccount(domain, endpoint.apiBase, storage.description, error));
+      throw error;
+    });
     if (!registered) return account;
     this.logger.info("acme-dns: registered an account", { domain, fulldomain: account.fulldomain, file: storage.path });
     throw new Error(
@@ -103,6 +112,20 @@ export class AcmeDnsProvider implements DnsProvider {
         `and saved in ${storage.path} under "${domain}". Create this DNS record in the zone of ${domain}, then apply again:\n  ${cnameRecord(domain, account.fulldomain)}`,
     );
   }
+}
+
+/**
+ * acme-dns cannot delete an account, and the password of this one was never saved: it can
+ * never answer a challenge. The user must not delegate to it, and needs a new one.
+ */
+function lostAccount(domain: string, apiBase: string, file: string, error: AccountNotSavedError): string {
+  const { fulldomain } = error.account;
+  return (
+    `${domain} had no acme-dns account: one was registered on ${apiBase}, but saving it in ${file} failed: ${error.reason}. ` +
+    `That account is lost (its password was never saved, and acme-dns cannot delete accounts): do not point _acme-challenge.${domain} ` +
+    `at ${fulldomain} (remove such a CNAME if you created one). Make the file writable (mounted read-write, with free space), ` +
+    `then apply again: a new account is registered and saved, and the error then gives the CNAME to create.`
+  );
 }
 
 interface Shared<T> {
