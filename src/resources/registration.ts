@@ -33,7 +33,10 @@ export const registrationResource = declareResource<AcmeProviderData, typeof reg
   async read(state, context) {
     const url = await findAccount(target(context, accountKeyOf(state)));
     if (url === null) {
-      context.logger.warn("ACME account no longer exists; removing it from state", { registration_url: state.registration_url ?? undefined });
+      context.logger.warn(
+        "The ACME account no longer exists: the CA does not know its key (the account was deactivated, or the CA lost its data). It is removed from the state; the next apply registers it again",
+        { registration_url: state.registration_url ?? undefined },
+      );
       return null;
     }
     return { ...state, id: url, registration_url: url };

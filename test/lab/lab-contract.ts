@@ -39,5 +39,10 @@ export interface PebbleInstance {
   acmeDirectory: string;
   managementUrl: string;
   eab?: { keyId: string; hmacBase64: string };
+  /**
+   * Stops this Pebble and starts a new one at the same URLs (and EAB key): a CA restarted
+   * with empty storage, as Pebble keeps accounts, orders and certificates in memory only.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }

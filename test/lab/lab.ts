@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { ACME_DNS_ZONE, LAB_ZONE, startBind } from "./bind.js";
 import type { LabDescription, PebbleInstance, PebbleOptions } from "./lab-contract.js";
-import { httpsGet, labTlsPaths, makeLabTls, startPebbleIn } from "./pebble.js";
+import { httpsGet, labTlsPaths, makeLabTls, startPebbleIn, type PebbleIdentity } from "./pebble.js";
 import type { Stoppable } from "./process.js";
 import { spawnUnbound, waitForUnbound } from "./unbound.js";
 
@@ -190,10 +190,17 @@ async function port53Free(address: string): Promise<boolean> {
  */
 export async function startPebble(lab: LabDescription, opts: PebbleOptions = {}): Promise<PebbleInstance> {
   const dir = await fs.mkdtemp(path.join(lab.dir, "extra-pebble-"));
+  const start = (identity?: PebbleIdentity) => startPebbleIn(dir, labTlsPaths(lab.dir), lab.resolver, opts, DEFAULT_READY_TIMEOUT_MS, undefined, identity);
   try {
-    const { service, ...pebble } = await startPebbleIn(dir, labTlsPaths(lab.dir), lab.resolver, opts, DEFAULT_READY_TIMEOUT_MS);
+    let { service, ...pebble } = await start();
+    const port = (url: string) => Number(new URL(url).port);
+    const identity: PebbleIdentity = { acmePort: port(pebble.acmeDirectory), mgmtPort: port(pebble.managementUrl), ...(pebble.eab ? { eab: pebble.eab } : {}) };
     return {
       ...pebble,
+      restart: async () => {
+        await service.stop();
+        ({ service } = await start(identity));
+      },
       stop: async () => {
         await service.stop();
         await fs.rm(dir, { recursive: true, force: true });

@@ -69,8 +69,15 @@ function pebbleEnv(opts: PebbleOptions): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface StartedPebble extends Omit<PebbleInstance, "stop"> {
+export interface StartedPebble extends Omit<PebbleInstance, "stop" | "restart"> {
   service: Service;
+}
+
+/** What a restarted Pebble keeps: its URLs (ports) and EAB key. Everything else starts empty. */
+export interface PebbleIdentity {
+  acmePort: number;
+  mgmtPort: number;
+  eab?: { keyId: string; hmacBase64: string };
 }
 
 async function startPebbleOnce(
@@ -80,9 +87,10 @@ async function startPebbleOnce(
   opts: PebbleOptions,
   timeoutMs: number,
   onSpawn: (s: Service) => void,
+  identity?: PebbleIdentity,
 ): Promise<StartedPebble> {
-  const [acmePort, mgmtPort] = [await freePort(), await freePort()];
-  const eab = opts.eab ? newEabKey() : undefined;
+  const [acmePort, mgmtPort] = identity ? [identity.acmePort, identity.mgmtPort] : [await freePort(), await freePort()];
+  const eab = identity ? identity.eab : opts.eab ? newEabKey() : undefined;
   const config = {
     pebble: {
       listenAddress: `127.0.0.1:${acmePort}`,
@@ -122,6 +130,7 @@ async function startPebbleOnce(
 /**
  * Starts Pebble with its files in `dir`. Free ports are picked before Pebble binds them,
  * so another process may take one in between: then Pebble exits and we try new ports.
+ * With `identity` (a restart), the ports are given: there is nothing else to try.
  */
 export async function startPebbleIn(
   dir: string,
@@ -130,17 +139,26 @@ export async function startPebbleIn(
   opts: PebbleOptions,
   timeoutMs: number,
   onSpawn: (s: Service) => void = () => undefined,
+  identity?: PebbleIdentity,
 ): Promise<StartedPebble> {
   for (let attempt = 1; ; attempt++) {
     let spawned: Service | undefined;
     try {
-      return await startPebbleOnce(dir, tls, dnsServer, opts, timeoutMs, (s) => {
-        spawned = s;
-        onSpawn(s);
-      });
+      return await startPebbleOnce(
+        dir,
+        tls,
+        dnsServer,
+        opts,
+        timeoutMs,
+        (s) => {
+          spawned = s;
+          onSpawn(s);
+        },
+        identity,
+      );
     } catch (err) {
       const portTaken = err instanceof Error && /address already in use/.test(err.message);
-      if (!portTaken || attempt >= 3) throw err;
+      if (!portTaken || attempt >= 3 || identity) throw err;
       await spawned?.stop();
     }
   }
