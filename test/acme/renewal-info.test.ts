@@ -1,5 +1,5 @@
 // ACME Renewal Information (RFC 9773) in the engine. Debian's Pebble (2.4) has no ARI:
-// these tests talk to the lab's ARI stand-in (test/lab/ari.ts), which stands in for a CA
+// these tests talk to the lab's CA stand-in with ARI (test/lab/ca-stand-in.ts), which stands in for a CA
 // with ARI in front of the lab's Pebble and follows RFC 9773 to the letter.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { issueCertificate } from "../../src/acme/certificates.js";
 import { AcmeError } from "../../src/acme/errors.js";
 import { generateAccountKey } from "../../src/acme/keys.js";
 import { certificateIdentifier, fetchRenewalInfo, selectRenewalMoment, serialContentOctets } from "../../src/acme/renewal-info.js";
-import { startAriStandIn, type AriStandIn } from "../lab/ari.js";
+import { startCaStandIn, type CaStandIn } from "../lab/ca-stand-in.js";
 import { lab, labCaPem, nsupdateSolver, testLogger, testSignal, uniqueDomain } from "./support.js";
 
 describe("certID (RFC 9773 section 4.1)", () => {
@@ -50,10 +50,10 @@ test("the renewal moment is uniformly drawn inside the window, in whole seconds"
 });
 
 describe("against a CA with ARI (the lab's stand-in)", () => {
-  let ari: AriStandIn;
+  let ari: CaStandIn;
   let account: { directoryUrl: string; accountKeyPem: string; caCertPem: string };
   beforeAll(async () => {
-    ari = await startAriStandIn(lab());
+    ari = await startCaStandIn(lab(), { renewalInfo: true });
     account = { directoryUrl: ari.acmeDirectory, accountKeyPem: await generateAccountKey({ algorithm: "ECDSA", curve: "P256" }), caCertPem: labCaPem() };
     await createAccount({ ...account, signal: testSignal() });
   });

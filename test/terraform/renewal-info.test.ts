@@ -1,14 +1,14 @@
 // use_renewal_info through the real terraform CLI. Debian's Pebble (2.4) has no ACME
-// Renewal Information: the CA here is the lab's ARI stand-in (test/lab/ari.ts), which
+// Renewal Information: the CA here is the lab's CA stand-in with ARI (test/lab/ca-stand-in.ts), which
 // stands in for a CA with ARI in front of Pebble and follows RFC 9773 to the letter.
-import { startAriStandIn, type AriStandIn } from "../lab/ari.js";
+import { startCaStandIn, type CaStandIn } from "../lab/ca-stand-in.js";
 import { certStatus } from "../lab/index.js";
 import { ACCOUNT, certificate, certificateValues, environment, hcl, removeWorkspaces, serialHex, uniqueName, workspace } from "./fixtures/stack.js";
 import { providerBlock } from "./workspace.js";
 
-let ari: AriStandIn;
+let ari: CaStandIn;
 beforeAll(async () => {
-  ari = await startAriStandIn(environment);
+  ari = await startCaStandIn(environment, { renewalInfo: true });
 });
 afterAll(async () => {
   removeWorkspaces();
