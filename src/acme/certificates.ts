@@ -15,6 +15,7 @@ import { AcmeError, formatProblem, isProblem } from "./errors.js";
 import { generateCertificateKey, parsePrivateKeyPem, type CertificateKeyType, type ParsedPrivateKey } from "./keys.js";
 import { asAuthorization, asOrder, type AcmeOrder } from "./objects.js";
 import { pollUntil } from "./poll.js";
+import { listedProfiles, unofferedProfileProblem } from "./profiles.js";
 import type { Dns01Solver } from "./solver.js";
 
 export interface IssueCertificateOptions {
@@ -33,7 +34,11 @@ export interface IssueCertificateOptions {
   mustStaple?: boolean;
   /** Issuer common name of the top of the preferred chain, e.g. "ISRG Root X1". */
   preferredChain?: string;
-  /** ACME profiles extension: sent only when set. */
+  /**
+   * The profile to order (profiles extension): sent when the CA lists it, refused before
+   * ordering when it lists others, left out when it lists none (the draft forbids
+   * requesting a profile the directory does not list).
+   */
   profile?: string;
   /** Asks for notAfter = now + days in the order; sent only when set. */
   validityDays?: number;
@@ -92,7 +97,7 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
   await requireAccountUrl(client, signal);
 
   const order = await newOrder(client, request.names, options);
-  log.debug("order created", { url: order.url, status: order.value.status });
+  log.debug("order created", { url: order.url, status: order.value.status, profile: typeof order.value.profile === "string" ? order.value.profile : undefined });
   const authzUrls = order.value.authorizations;
 
   // The CSR needs only the names and the key: build it while the DNS work runs.
@@ -200,11 +205,11 @@ async function newOrder(client: AcmeClient, names: string[], options: IssueCerti
     payload.notAfter = new Date(Date.now() + options.validityDays * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
   if (options.profile !== undefined) {
-    const profiles = directory.meta?.profiles;
-    if (profiles && !(options.profile in profiles)) {
-      throw new AcmeError(`the CA has no certificate profile "${options.profile}" (it offers: ${Object.keys(profiles).join(", ") || "none"})`);
-    }
-    payload.profile = options.profile;
+    const offered = listedProfiles(directory);
+    const problem = unofferedProfileProblem(options.profile, offered);
+    if (problem) throw new AcmeError(problem);
+    if (offered) payload.profile = options.profile;
+    else options.logger.debug("the CA lists no profiles: ordering without one", { profile: options.profile });
   }
   const what = `ordering a certificate for ${names.join(", ")}`;
   if (options.replaces !== undefined && directory.renewalInfo) {

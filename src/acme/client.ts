@@ -79,6 +79,7 @@ const UNAVAILABLE_DELAYS_MS = [250, 1000];
 /** A directory rarely changes; refetch now and then anyway. */
 const DIRECTORY_TTL_MS = 10 * 60_000;
 const MAX_POOLED_NONCES = 32;
+const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
 
 // Shared by every client in the process: Terraform runs many resources against one CA,
 // and each operation would otherwise pay a round trip for the directory and one for a
@@ -92,7 +93,7 @@ export class AcmeClient {
   /** The account URL, once known: every request but newAccount is signed with it. */
   accountUrl?: string;
   readonly logger: Logger;
-  private readonly caCertPem?: string;
+  readonly caCertPem?: string;
   private readonly maxBadNonceRetries: number;
   private readonly maxRetryAfterMs: number;
   private readonly nonces: string[];
@@ -105,7 +106,7 @@ export class AcmeClient {
     this.caCertPem = options.caCertPem;
     this.logger = options.logger;
     this.maxBadNonceRetries = options.maxBadNonceRetries ?? 20;
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     const poolKey = this.cacheKey();
     this.nonces = noncePools.get(poolKey) ?? [];
     noncePools.set(poolKey, this.nonces);
@@ -113,35 +114,12 @@ export class AcmeClient {
 
   /** Caches are per server and trust configuration. */
   private cacheKey(): string {
-    return `${this.directoryUrl}\n${this.caCertPem ?? ""}`;
+    return directoryCacheKey(this);
   }
 
   /** The directory, shared by the process's clients of this server for a while. */
   directory(signal: AbortSignal): Promise<AcmeDirectory> {
-    const key = this.cacheKey();
-    const cached = directories.get(key);
-    if (cached && Date.now() - cached.fetchedAt < DIRECTORY_TTL_MS) return cached.directory;
-    const directory = this.fetchDirectory(signal);
-    directories.set(key, { fetchedAt: Date.now(), directory });
-    // A failed fetch must not poison later calls.
-    directory.catch(() => {
-      if (directories.get(key)?.directory === directory) directories.delete(key);
-    });
-    return directory;
-  }
-
-  private async fetchDirectory(signal: AbortSignal): Promise<AcmeDirectory> {
-    const what = `reading the ACME directory at ${this.directoryUrl}`;
-    const response = await this.withServerRetries(what, signal, () =>
-      send({ method: "GET", url: this.directoryUrl, accept: "application/json", signal }, this.caCertPem),
-    );
-    const data = parseBody(response);
-    if (response.status !== 200) throw responseError(what, response, data);
-    const directory = data as Partial<AcmeDirectory> | undefined;
-    if (!directory || typeof directory !== "object" || !directory.newNonce || !directory.newAccount || !directory.newOrder) {
-      throw new AcmeError(`${what} failed: the answer is not an ACME directory (check server_url)`);
-    }
-    return directory as AcmeDirectory;
+    return readDirectory(this, signal);
   }
 
   /** RFC 7638 thumbprint of the account key. */
@@ -209,31 +187,15 @@ export class AcmeClient {
     }
   }
 
-  /**
-   * Runs `attempt` again while the server answers 429/503 and either says when to come
-   * back (Retry-After, if within maxRetryAfterMs) or, for 503, a short backoff allows it.
-   */
-  private async withServerRetries(
-    what: string,
-    signal: AbortSignal,
-    attempt: () => Promise<HttpResponse>,
-    poolNonce = true,
-  ): Promise<HttpResponse> {
-    for (let tries = 0; ; tries++) {
-      const response = await attempt();
-      if (poolNonce || response.status === 429 || response.status === 503) this.poolNonce(response);
-      if (response.status !== 429 && response.status !== 503) return response;
-      const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
-      let waitMs: number | undefined;
-      if (retryAfterMs !== undefined) {
-        if (retryAfterMs <= this.maxRetryAfterMs && tries < RATE_LIMIT_ATTEMPTS) waitMs = retryAfterMs;
-      } else if (response.status === 503) {
-        waitMs = UNAVAILABLE_DELAYS_MS[tries];
-      }
-      if (waitMs === undefined) return response;
-      this.logger.debug("ACME server asked to retry later", { what, status: response.status, waitMs });
-      await sleep(waitMs, signal, what);
-    }
+  /** withServerRetries with this client's limits, pooling the answers' nonces. */
+  private withServerRetries(what: string, signal: AbortSignal, attempt: () => Promise<HttpResponse>, poolNonce = true): Promise<HttpResponse> {
+    return withServerRetries(what, signal, attempt, {
+      logger: this.logger,
+      maxRetryAfterMs: this.maxRetryAfterMs,
+      onAnswer: (response) => {
+        if (poolNonce || response.status === 429 || response.status === 503) this.poolNonce(response);
+      },
+    });
   }
 
   private poolNonce(response: HttpResponse): void {
@@ -253,6 +215,75 @@ export class AcmeClient {
     const nonce = response.headers["replay-nonce"];
     if (typeof nonce !== "string" || !nonce) throw new AcmeError(`${what} failed: HTTP ${response.status} without a Replay-Nonce header`);
     return nonce;
+  }
+}
+
+/** Where a directory is read from: no account needed (a plan may not know the account key yet). */
+export interface DirectoryTarget {
+  directoryUrl: string;
+  /** A CA certificate to trust for the ACME server's HTTPS, besides the system's. */
+  caCertPem?: string | undefined;
+  logger: Logger;
+}
+
+/** The directory, shared by the process's requests to this server for a while (one fetch per process and TTL). */
+export function readDirectory(target: DirectoryTarget, signal: AbortSignal): Promise<AcmeDirectory> {
+  const key = directoryCacheKey(target);
+  const cached = directories.get(key);
+  if (cached && Date.now() - cached.fetchedAt < DIRECTORY_TTL_MS) return cached.directory;
+  const directory = fetchDirectory(target, signal);
+  directories.set(key, { fetchedAt: Date.now(), directory });
+  // A failed fetch must not poison later calls.
+  directory.catch(() => {
+    if (directories.get(key)?.directory === directory) directories.delete(key);
+  });
+  return directory;
+}
+
+function directoryCacheKey(target: Pick<DirectoryTarget, "directoryUrl" | "caCertPem">): string {
+  return `${target.directoryUrl}\n${target.caCertPem ?? ""}`;
+}
+
+async function fetchDirectory(target: DirectoryTarget, signal: AbortSignal): Promise<AcmeDirectory> {
+  const what = `reading the ACME directory at ${target.directoryUrl}`;
+  const response = await withServerRetries(what, signal, () => send({ method: "GET", url: target.directoryUrl, accept: "application/json", signal }, target.caCertPem), {
+    logger: target.logger,
+    maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
+  });
+  const data = parseBody(response);
+  if (response.status !== 200) throw responseError(what, response, data);
+  const directory = data as Partial<AcmeDirectory> | undefined;
+  if (!directory || typeof directory !== "object" || !directory.newNonce || !directory.newAccount || !directory.newOrder) {
+    throw new AcmeError(`${what} failed: the answer is not an ACME directory (check server_url)`);
+  }
+  return directory as AcmeDirectory;
+}
+
+/**
+ * Runs `attempt` again while the server answers 429/503 and either says when to come
+ * back (Retry-After, if within maxRetryAfterMs) or, for 503, a short backoff allows it.
+ * `onAnswer` sees every answer (nonce pooling).
+ */
+async function withServerRetries(
+  what: string,
+  signal: AbortSignal,
+  attempt: () => Promise<HttpResponse>,
+  options: { logger: Logger; maxRetryAfterMs: number; onAnswer?: (response: HttpResponse) => void },
+): Promise<HttpResponse> {
+  for (let tries = 0; ; tries++) {
+    const response = await attempt();
+    options.onAnswer?.(response);
+    if (response.status !== 429 && response.status !== 503) return response;
+    const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+    let waitMs: number | undefined;
+    if (retryAfterMs !== undefined) {
+      if (retryAfterMs <= options.maxRetryAfterMs && tries < RATE_LIMIT_ATTEMPTS) waitMs = retryAfterMs;
+    } else if (response.status === 503) {
+      waitMs = UNAVAILABLE_DELAYS_MS[tries];
+    }
+    if (waitMs === undefined) return response;
+    options.logger.debug("ACME server asked to retry later", { what, status: response.status, waitMs });
+    await sleep(waitMs, signal, what);
   }
 }
 

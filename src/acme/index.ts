@@ -7,6 +7,7 @@
 //   revocation.ts        revoke, with the reference's reason names
 //   certificate-info.ts  facts about an issued certificate (validity, serial, names)
 //   renewal-info.ts      ACME Renewal Information (RFC 9773)
+//   profiles.ts          certificate profiles the CA offers (draft-ietf-acme-profiles)
 //   pkcs12.ts            certificate_p12
 //   solver.ts            the contract with whatever answers DNS-01 challenges
 //   certificates.ts      issue: order -> DNS-01 rounds -> finalize -> download (issuance.ts)
@@ -60,4 +61,6 @@ export {
   type RenewalInfo,
   type RenewalInfoTarget,
 } from "./renewal-info.js";
+export { offeredProfiles, unofferedProfileProblem, type OfferedProfiles } from "./profiles.js";
+export type { DirectoryTarget } from "./client.js";
 export type { Dns01Challenge, Dns01Solver } from "./solver.js";

@@ -15,6 +15,8 @@ export interface AcmeOrder {
   finalize: string;
   certificate?: string;
   error?: AcmeProblem;
+  /** The profile the CA associated with the order (profiles extension). */
+  profile?: string;
 }
 
 export interface AcmeChallenge {

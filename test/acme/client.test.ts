@@ -168,15 +168,25 @@ describe("the new order carries profile and notAfter only when set", () => {
     expect(orders.pop()).toEqual({ identifiers: [{ type: "dns", value: "a.example.test" }] });
   });
 
-  test("both when asked", async () => {
-    await expect(order({ profile: "tlsserver", validityDays: 7 })).rejects.toThrow(/stop here/);
+  test("both when asked (a profile the CA lists)", async () => {
+    await expect(order({ profile: "tlsserver", validityDays: 7, directoryUrl: `${base}/dir-with-profiles` })).rejects.toThrow(/stop here/);
     const payload = orders.pop()!;
     expect(payload.profile).toBe("tlsserver");
     expect(Math.round((Date.parse(payload.notAfter as string) - Date.now()) / 86_400_000)).toBe(7);
     expect(payload.notAfter).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
-  test("a profile the CA does not advertise is refused before ordering", async () => {
-    await expect(order({ profile: "shortlived", directoryUrl: `${base}/dir-with-profiles` })).rejects.toThrow('the CA has no certificate profile "shortlived" (it offers: classic, tlsserver)');
+  test("a profile the CA does not advertise is refused before ordering, an inherited property name too", async () => {
+    const sent = orders.length;
+    await expect(order({ profile: "shortlived", directoryUrl: `${base}/dir-with-profiles` })).rejects.toThrow(
+      'the CA offers no certificate profile "shortlived"; it offers: classic (the usual), tlsserver (short)',
+    );
+    await expect(order({ profile: "constructor", directoryUrl: `${base}/dir-with-profiles` })).rejects.toThrow(/no certificate profile "constructor"/);
+    expect(orders).toHaveLength(sent);
+  });
+
+  test("a CA that lists no profiles gets none: the draft forbids requesting an unlisted one", async () => {
+    await expect(order({ profile: "classic" })).rejects.toThrow(/stop here/);
+    expect(orders.pop()).not.toHaveProperty("profile");
   });
 });
