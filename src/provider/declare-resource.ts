@@ -33,6 +33,11 @@ export interface ResourceDeclaration<ProviderData, A extends Declarations> {
     config: ConfigurationOf<A>;
     context: OperationContext<ProviderData>;
   }) => Promise<{ planned: ProposedOf<A>; diagnostics?: Diagnostic[] }>;
+  /**
+   * Checks of a plan that creates the resource (new, or replacing the prior one) that need
+   * the configured provider (e.g. asking the remote side). Any value may still be unknown.
+   */
+  planCreate?: (input: { planned: ProposedOf<A>; context: OperationContext<ProviderData> }) => Promise<Diagnostic[]>;
   create(planned: PlannedOf<A>, context: OperationContext<ProviderData>): Promise<ModelOf<A>>;
   /**
    * Refresh; null: the remote object is gone. Defaulted attributes null in the stored state
@@ -45,7 +50,7 @@ export interface ResourceDeclaration<ProviderData, A extends Declarations> {
 }
 
 export function declareResource<ProviderData, A extends Declarations>(declaration: ResourceDeclaration<ProviderData, A>): ResourceType<ProviderData> {
-  const { attributes, validate, planUpdate, update, importState } = declaration;
+  const { attributes, validate, planUpdate, planCreate, update, importState } = declaration;
   // Values unknown at validate are checked once known, before apply acts on them: the
   // model's one-of types are then true.
   const checked = (planned: TfObject): PlannedOf<A> => {
@@ -70,6 +75,7 @@ export function declareResource<ProviderData, A extends Declarations>(declaratio
           },
         }
       : {}),
+    ...(planCreate ? { planCreate: async ({ planned, context }) => planCreate({ planned: toModel(planned), context }) } : {}),
     create: async (planned, context) => fromModel(await declaration.create(checked(planned), context), planned),
     // State written before an argument existed (a reference release that added it) reads
     // as its default, as the model's type says.

@@ -93,17 +93,10 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
     const planned = applyDefaults(block, request.proposedNewState, config, defaults);
     // Defaulted arguments are known at plan time; every other computed value is apply's to decide.
     const unknownOnCreate = () => markComputedUnknown(block, planned, config, new Set(Object.keys(defaults)));
-    if (request.priorState === null) {
-      return { ...none, plannedState: unknownOnCreate() };
-    }
+    const creating = async () => ({ ...none, plannedState: unknownOnCreate(), diagnostics: await this.planCreateChecks(resource, request.typeName, planned) });
+    if (request.priorState === null) return creating();
     const replacing = changedArguments(resource.replaceOnChange, request.priorState, planned);
-    if (replacing.length > 0) {
-      return {
-        ...none,
-        plannedState: unknownOnCreate(),
-        requiresReplace: replacing.map((name) => [name]),
-      };
-    }
+    if (replacing.length > 0) return { ...(await creating()), requiresReplace: replacing.map((name) => [name]) };
     if (!resource.planUpdate) return { ...none, plannedState: planned };
     let plannedState: TfObject | null = planned;
     const planDiagnostics: Diagnostic[] = [];
@@ -113,6 +106,19 @@ export class FrameworkProvider<ProviderData> implements ProviderServer {
       planDiagnostics.push(...(result.diagnostics ?? []));
     });
     return { ...none, plannedState, diagnostics: [...planDiagnostics, ...diagnostics] };
+  }
+
+  /**
+   * The resource's own checks of a plan that creates it (new or replacing). Before configure
+   * there is nothing to check against: apply checks then.
+   */
+  private async planCreateChecks(resource: ResourceType<ProviderData>, typeName: string, planned: TfObject): Promise<Diagnostic[]> {
+    if (!resource.planCreate || this.configured === undefined) return [];
+    const checks: Diagnostic[] = [];
+    const failures = await this.diagnosing(`plan ${typeName}`, { resource: typeName, operation: "plan" }, async (context) => {
+      checks.push(...(await resource.planCreate!({ planned, context })));
+    });
+    return [...checks, ...failures];
   }
 
   async applyResourceChange(request: ApplyRequest): Promise<ApplyResponse> {

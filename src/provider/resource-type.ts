@@ -50,6 +50,11 @@ export interface ResourceType<ProviderData> {
    * is not being replaced; returns the planned state (mark values apply decides as unknown).
    */
   planUpdate?: (input: PlanInput<ProviderData>) => Promise<{ planned: TfObject; diagnostics?: Diagnostic[] }>;
+  /**
+   * Checks of a plan that creates the resource (new, or replacing the prior one) that need
+   * the configured provider, e.g. against the remote side. Any planned value may be unknown.
+   */
+  planCreate?: (input: { planned: TfObject; context: OperationContext<ProviderData> }) => Promise<Diagnostic[]>;
   create(planned: TfObject, context: OperationContext<ProviderData>): Promise<TfObject>;
   /** null: the remote object is gone. */
   read(state: TfObject, context: OperationContext<ProviderData>): Promise<TfObject | null>;

@@ -6,6 +6,7 @@ import type { Schema } from "../../src/plugin/schema.js";
 import { UNKNOWN, type TfObject } from "../../src/plugin/values.js";
 import type { ProviderDefinition, ResourceType } from "../../src/provider/resource-type.js";
 import { silentLogger } from "../../src/log/logger.js";
+import { error } from "../../src/plugin/diagnostics.js";
 
 // One attribute of each planning-relevant kind:
 //   name     required, replaces on change
@@ -29,10 +30,12 @@ const schema: Schema = {
 
 interface Calls {
   planUpdate: number;
+  /** The planned states planCreate saw. */
+  planCreate: TfObject[];
 }
 
-function fakeProvider(options: { planUpdate?: boolean; create?: ResourceType<{ configured: true }>["create"] } = {}) {
-  const calls: Calls = { planUpdate: 0 };
+function fakeProvider(options: { planUpdate?: boolean; planCreate?: boolean; create?: ResourceType<{ configured: true }>["create"] } = {}) {
+  const calls: Calls = { planUpdate: 0, planCreate: [] };
   const resource: ResourceType<{ configured: true }> = {
     name: "fake_thing",
     schema,
@@ -43,6 +46,14 @@ function fakeProvider(options: { planUpdate?: boolean; create?: ResourceType<{ c
           planUpdate: async ({ planned }) => {
             calls.planUpdate++;
             return { planned: { ...planned, url: UNKNOWN } };
+          },
+        }
+      : {}),
+    ...(options.planCreate
+      ? {
+          planCreate: async ({ planned }) => {
+            calls.planCreate.push(planned);
+            return planned.note === "bad" ? [error("Bad note", "note is bad", ["note"])] : [];
           },
         }
       : {}),
@@ -173,6 +184,28 @@ describe("update", () => {
     await provider.planResourceChange(planRequest(null, full({ name: "a" })));
     await provider.planResourceChange(planRequest(created, full({ name: "b" })));
     expect(calls.planUpdate).toBe(1);
+  });
+});
+
+describe("planCreate", () => {
+  test("runs for a create and a replacement, not for an in-place update; its diagnostics are the plan's", async () => {
+    const { provider, calls } = fakeProvider({ planCreate: true });
+    await provider.configure({});
+    const bad = await provider.planResourceChange(planRequest(null, full({ name: "a", note: "bad" })));
+    expect(bad.diagnostics).toEqual([error("Bad note", "note is bad", ["note"])]);
+    expect(calls.planCreate).toEqual([full({ name: "a", note: "bad", size: "small" })]);
+    const replacing = await provider.planResourceChange(planRequest(created, full({ name: "b", note: "bad" })));
+    expect(replacing.requiresReplace).toEqual([["name"]]);
+    expect(replacing.diagnostics).toEqual([error("Bad note", "note is bad", ["note"])]);
+    await provider.planResourceChange(planRequest(created, full({ name: "a", note: "bad" })));
+    expect(calls.planCreate).toHaveLength(2);
+  });
+
+  test("is skipped before configure: there is nothing to check against yet", async () => {
+    const { provider, calls } = fakeProvider({ planCreate: true });
+    const plan = await provider.planResourceChange(planRequest(null, full({ name: "a", note: "bad" })));
+    expect(plan.diagnostics).toEqual([]);
+    expect(calls.planCreate).toEqual([]);
   });
 });
 
