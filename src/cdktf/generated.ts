@@ -81,7 +81,7 @@ export interface CertificateArguments {
   readonly mustStaple?: boolean | IResolvable;
   /** The common name of the root of the chain to prefer, when the CA offers several. Default: `""`. Changing it replaces the resource. */
   readonly preferredChain?: string;
-  /** The ACME certificate profile to request (when the CA offers profiles). Default: `""`. Changing it replaces the resource. */
+  /** The certificate profile to order, one the CA lists in its directory (ACME profiles extension; Let's Encrypt offers `classic`, `tlsserver` and `shortlived`). A profile the CA does not list is an error at plan, naming those it offers; with a CA that lists no profiles the order goes without one, with a warning. Default: `""`. Changing it replaces the resource. */
   readonly profile?: string;
   /** Seconds to wait for the certificate after finalizing the order; at most 86400 (one day). Default: `30`. */
   readonly certTimeout?: number;
@@ -135,7 +135,7 @@ export interface CertificateAttributes {
   readonly mustStaple: IResolvable;
   /** The common name of the root of the chain to prefer, when the CA offers several. */
   readonly preferredChain: string;
-  /** The ACME certificate profile to request (when the CA offers profiles). */
+  /** The certificate profile to order, one the CA lists in its directory (ACME profiles extension; Let's Encrypt offers `classic`, `tlsserver` and `shortlived`). A profile the CA does not list is an error at plan, naming those it offers; with a CA that lists no profiles the order goes without one, with a warning. */
   readonly profile: string;
   /** Seconds to wait for the certificate after finalizing the order; at most 86400 (one day). */
   readonly certTimeout: number;

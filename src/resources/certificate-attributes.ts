@@ -7,7 +7,7 @@
 // unset preferred_chain, profile and certificate_p12_password; revoke_certificate_reason
 // has no default there and stays null).
 import { CERTIFICATE_KEY_TYPES, REVOCATION_REASON_NAMES } from "../acme/vocabulary.js";
-import { block, bool, conflictsWith, eachItem, number, string, stringList, stringMap, stringSet, wholeNumber } from "../provider/declarations.js";
+import { block, bool, conflictsWith, eachItem, matches, number, string, stringList, stringMap, stringSet, wholeNumber } from "../provider/declarations.js";
 import { MAX_WAIT_SECONDS } from "../shared/index.js";
 import { dnsName, nameserver, privateKeyPem } from "./validators.js";
 
@@ -78,7 +78,14 @@ export const certificateAttributes = {
   }),
   must_staple: bool({ optional: true, default: false, replace: true, description: "Add the OCSP must-staple extension." }),
   preferred_chain: string({ optional: true, default: "", replace: true, description: "The common name of the root of the chain to prefer, when the CA offers several." }),
-  profile: string({ optional: true, default: "", replace: true, description: "The ACME certificate profile to request (when the CA offers profiles)." }),
+  profile: string({
+    optional: true,
+    default: "",
+    replace: true,
+    validators: [matches(/^[^\s\p{C}]*$/u, 'a profile name the CA lists, like "classic" or "tlsserver", without spaces or control characters')],
+    description:
+      "The certificate profile to order, one the CA lists in its directory (ACME profiles extension; Let's Encrypt offers `classic`, `tlsserver` and `shortlived`). A profile the CA does not list is an error at plan, naming those it offers; with a CA that lists no profiles the order goes without one, with a warning.",
+  }),
   cert_timeout: number({ optional: true, default: 30, validators: [seconds(1)], description: "Seconds to wait for the certificate after finalizing the order; at most 86400 (one day)." }),
   deactivate_authorizations: bool({ optional: true, default: true, description: "Deactivate the authorizations after issuing." }),
   certificate_p12_password: string({ optional: true, default: "", sensitive: true, description: "The password of `certificate_p12`." }),

@@ -7,6 +7,7 @@ import { DiagnosticsError, UNKNOWN, isUnknown, valuesEqual } from "../plugin/ind
 import { declareResource, type ModelOf, type OperationContext, type PlannedOf } from "../provider/index.js";
 import { certificateAttributes, certificateDescription } from "./certificate-attributes.js";
 import { RENEWAL_INFO_ATTRIBUTES, refreshedRenewalInfo, renewalReason, waitForSelectedMoment } from "./certificate-renewal.js";
+import { planProfileDiagnostics } from "./certificate-profile.js";
 import { certificateStateUpgraders } from "./certificate-state.js";
 import { dnsProblemDiagnostic, validateCertificateConfig } from "./certificate-validation.js";
 import { resolveNameservers } from "./nameservers.js";
@@ -41,11 +42,14 @@ export const certificateResource = declareResource<AcmeProviderData, Attributes>
   upgraders: certificateStateUpgraders,
   validate: validateCertificateConfig,
 
+  // A new order is planned: the profile must be one the CA lists.
+  planCreate: ({ planned, context }) => planProfileDiagnostics(planned.profile, context),
+
   async planUpdate({ prior, planned, context }) {
     const reason = renewalReason(prior, planned);
     if (reason) {
       context.logger.info("certificate renewal planned", { reason, not_after: prior.certificate_not_after ?? undefined });
-      return { planned: withUnknown(planned, RENEWED_ATTRIBUTES) };
+      return { planned: withUnknown(planned, RENEWED_ATTRIBUTES), diagnostics: await planProfileDiagnostics(planned.profile, context) };
     }
     if (!valuesEqual(prior.certificate_p12_password, planned.certificate_p12_password)) {
       return { planned: withUnknown(planned, ["certificate_p12"]) };

@@ -87,6 +87,14 @@ const cases: Case[] = [
     hcl: named(`  revoke_certificate_reason = "${value}"`),
     expected: "revoke_certificate_reason must be one of",
   })),
+  // profile: what cannot be a profile name (the CA's list is checked at plan: profile.test.ts)
+  ...[
+    ["a trailing space", "classic "],
+    ["a leading space", " classic"],
+    ["a space inside", "tls server"],
+    ["a newline", "shortlived\n"],
+    ["a tab", "\ttlsserver"],
+  ].map(([what, value]): Case => ({ argument: "profile", what: what!, phase: v, hcl: named(`  profile = ${hcl(value!)}`), expected: "profile must be a profile name the CA lists" })),
   // certificate_request_pem and what conflicts with it
   ...[
     ["not a CSR", "-----BEGIN CERTIFICATE REQUEST-----\nnot a CSR\n-----END CERTIFICATE REQUEST-----\n", "not a valid PEM certificate request"],
