@@ -46,6 +46,23 @@ export async function updateTxt(endpoint: AcmeDnsEndpoint, account: AcmeDnsAccou
   const secrets = [account.password, account.username];
   const reply = await post(endpoint, url, JSON.stringify({ subdomain: account.subdomain, txt }), headers, signal, secrets);
   if (reply.status !== 200) throw new AcmeDnsApiError(redact(explainUpdateFailure(endpoint, url, account, reply), secrets), reply.code);
+  // acme-dns answers {"txt": "<value>"}; goacmedns (lego's client) looks at the status only, so
+  // an empty body stays accepted, but a body that is not JSON (a web app's page at that URL)
+  // means the record was not set: say so now, not after the propagation timeout.
+  if (reply.text.trim() !== "" && !isJson(reply.text)) {
+    throw new AcmeDnsApiError(
+      redact(`${url} answered ${statusLine(reply)}, not acme-dns's JSON ({"txt": ...}): the TXT record was not set. Is ${endpoint.setting} the acme-dns server's base URL?`, secrets),
+    );
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 interface Reply {

@@ -297,6 +297,8 @@ describe("what the server answers", () => {
         if (request.url === "/silent/update") return; // never answers
         if (request.url === "/failing/update") return response.writeHead(500, { "content-type": "application/json" }).end('{"error": "db_error"}');
         if (request.url === "/garbage/update") return response.writeHead(400, { "content-type": "application/json" }).end("{not json");
+        if (request.url === "/webapp/update") return response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>Sign in</title>");
+        if (request.url === "/terse/update") return response.writeHead(200).end();
         if (request.url === "/moved/update") {
           response.writeHead(308, { location: "https://auth.example.com/update" });
           return response.end();
@@ -330,6 +332,14 @@ describe("what the server answers", () => {
       const garbage = await presentThrough(`${base}/garbage`);
       expect(garbage.message).toContain(`${base}/garbage/update`);
       expect(garbage.message).not.toMatch(/Unexpected token|SyntaxError/);
+    });
+
+    it("200 with a body that is not JSON (a web app's page): the record was not set, said at once; an empty 200 counts, as for goacmedns", async () => {
+      const webapp = await presentThrough(`${base}/webapp`);
+      expect(webapp.message).toBe(
+        `${base}/webapp/update answered 200: <!doctype html><title>Sign in</title>, not acme-dns's JSON ({"txt": ...}): the TXT record was not set. Is ACME_DNS_API_BASE the acme-dns server's base URL?`,
+      );
+      expect((await presentThrough(`${base}/terse`)).message).toBe("no error");
     });
 
     it("a redirect is not followed, and says where to point instead", async () => {
