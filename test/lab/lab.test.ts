@@ -142,6 +142,21 @@ describe("Pebble", () => {
       await pebble.stop();
     }
   });
+
+  test("a restarted Pebble answers at the same URLs and knows nothing of before (a CA restarted empty)", async () => {
+    const pebble = await startPebble(lab(), { nonceReject: 0 });
+    try {
+      const client = newClient(pebble.acmeDirectory, lab());
+      await client.createAccount({ termsOfServiceAgreed: true });
+      const { root } = await fetchPebbleRoots(pebble.managementUrl);
+      await pebble.restart();
+      // The same account URL, at the same server, is unknown now.
+      await expect(client.createAccount({ termsOfServiceAgreed: true })).rejects.toThrow(new RegExp(`Account ${pebble.acmeDirectory.replace("/dir", "")}/my-account/\\w+ not found`));
+      expect((await fetchPebbleRoots(pebble.managementUrl)).root).not.toBe(root);
+    } finally {
+      await pebble.stop();
+    }
+  });
 });
 
 function newClient(directoryUrl: string, l: LabDescription, eab?: { kid: string; hmacKey: string }): acme.Client {
