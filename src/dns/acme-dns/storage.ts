@@ -113,7 +113,8 @@ export class FileStorage {
       const credentials = parseFile(file, this.setting, await readCredentialsText(file, this.setting));
       const existing = credentials.accounts.get(domain);
       if (existing) return { account: existing, registered: false };
-      const rehearsal = serializeCredentials(withAccount(credentials.document, domain, LARGEST_ACCOUNT));
+      // Never renamed into place: its content only needs to be as large as the real one's.
+      const rehearsal = serializeCredentials(withAccount(credentials.document, domain, LARGEST_ACCOUNT)) + " ".repeat(ALLOWFROM_ROOM);
       await writeTemporary(file, rehearsal).then(unlink).catch(notWritable(`cannot write a temporary copy next to ${file}`));
       const account = await register();
       await writeAtomically(file, serializeCredentials(withAccount(credentials.document, domain, account))).catch((error: unknown) => {
@@ -132,6 +133,9 @@ const LARGEST_ACCOUNT: AcmeDnsAccount = {
   subdomain: "s".repeat(36),
   allowfrom: [],
 };
+
+/** Bytes for the allowfrom list of the account, which LARGEST_ACCOUNT leaves empty (about 30 networks). */
+const ALLOWFROM_ROOM = 1024;
 
 /** A catch handler: a file system error becomes a CredentialsNotWritableError saying `what` failed. */
 function notWritable(what: string): (error: unknown) => never {
