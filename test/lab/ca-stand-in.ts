@@ -60,6 +60,8 @@ export interface CaStandIn {
   acmeDirectory: string;
   /** Sets the window served for the certificate with this serial (hex, any case). */
   setWindow(serialHex: string, window: AriWindow): void;
+  /** Changes the profiles listed from now on (a CA retiring one); undefined: list none. */
+  setProfiles(profiles: Record<string, string> | undefined): void;
   /** certIDs of the renewal-info requests served so far, in order. */
   readonly renewalInfoRequests: string[];
   /** `replaces` values of the orders Pebble accepted, in order. */
@@ -80,7 +82,8 @@ export async function startCaStandIn(lab: LabDescription, options: StandInOption
   const tls = labTlsPaths(lab.dir);
   const ca = readFileSync(lab.caCertPath);
   const pebble = new URL(lab.acmeDirectory);
-  const { renewalInfo = false, profiles } = options;
+  const { renewalInfo = false } = options;
+  let profiles = options.profiles;
   const windows = new Map<string, AriWindow>();
   const renewalInfoRequests: string[] = [];
   const replaced: string[] = [];
@@ -221,6 +224,7 @@ export async function startCaStandIn(lab: LabDescription, options: StandInOption
   const { port } = server.address() as AddressInfo;
   return {
     acmeDirectory: `https://127.0.0.1:${port}/dir`,
+    setProfiles: (listed) => (profiles = listed),
     setWindow: (serialHex, window) => windows.set(serialHex.toLowerCase().replace(/:/g, "").replace(/^0+(?=.)/, ""), window),
     renewalInfoRequests,
     replaced,

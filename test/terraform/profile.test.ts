@@ -25,7 +25,7 @@ import {
 } from "./fixtures/stack.js";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { wrapped } from "./workspace.js";
+import { providerBlock, wrapped } from "./workspace.js";
 
 const PROFILES = {
   classic: "https://ca.test/docs/profiles#classic",
@@ -46,14 +46,14 @@ afterAll(async () => {
 
 /** Every run of the DNS program appends a line here: it must stay empty when nothing may be presented. */
 const calls = scratch({ calls: "" }).calls!;
-const cert = (name: string, profile: string) =>
-  ACCOUNT + certificate("cert", `  common_name = ${hcl(name)}\n  key_type = "P256"\n  profile = ${profile}`, execChallenge(nsupdateConfig({ RECORD_FILE: calls })));
+const cert = (name: string, profile: string, extra = "") =>
+  ACCOUNT + certificate("cert", `  common_name = ${hcl(name)}\n  key_type = "P256"\n  profile = ${profile}\n${extra}`, execChallenge(nsupdateConfig({ RECORD_FILE: calls })));
 const ordersFor = (standIn: CaStandIn, name: string) =>
   standIn.orderRequests.filter((payload) => JSON.stringify(payload.identifiers ?? []).includes(name));
 
-/** An initialised workspace on one of the stand-ins: a certificate for a fresh name with `profile` (an HCL expression). */
-async function stack(ca: "profiled" | "plain", prefix: string, profile: string, before = "") {
-  const standIn = (await standIns())[ca];
+/** An initialised workspace on a stand-in: a certificate for a fresh name with `profile` (an HCL expression). */
+async function stack(ca: "profiled" | "plain" | CaStandIn, prefix: string, profile: string, before = "") {
+  const standIn = typeof ca === "string" ? (await standIns())[ca] : ca;
   const name = uniqueName(prefix);
   const ws = workspace(before + cert(name, profile), { serverUrl: standIn.acmeDirectory });
   await ws.init();
@@ -119,4 +119,27 @@ test.concurrent("a CA that lists no profiles: a warning naming profile, and the 
   // As configured: the next plan is stable.
   expect((await certificateValues(ws)).profile).toBe("classic");
   expect((await ws.plan()).exitCode).toBe(0);
+});
+
+test.concurrent("a renewal is planned while the CA lists the profile; once it no longer does, the plan says so and the certificate stays", async () => {
+  // Its own stand-in: the list changes during the test.
+  const standIn = await startCaStandIn(environment, { profiles: PROFILES });
+  try {
+    const { name, ws } = await stack(standIn, "profile-renew", hcl("tlsserver"));
+    await ws.apply();
+    const issued = await certificateValues(ws);
+    // A threshold beyond the certificate's lifetime: every plan renews.
+    ws.write("main.tf", providerBlock(standIn.acmeDirectory) + cert(name, hcl("tlsserver"), "  min_days_remaining = 100000\n"));
+    const renewing = await ws.plan();
+    expect(renewing.exitCode).toBe(2);
+    expect(renewing.stdout).toMatch(/acme_certificate\.cert will be updated in-place/);
+    standIn.setProfiles({ classic: PROFILES.classic });
+    const planned = await ws.plan();
+    expect(planned.exitCode).toBe(1);
+    expect(allOutput(planned)).toMatch(wrapped('profile: the CA offers no certificate profile "tlsserver"; it offers: classic (https://ca.test/docs/profiles#classic)'));
+    expect(ordersFor(standIn, name)).toHaveLength(1);
+    expect((await certificateValues(ws)).certificate_serial).toBe(issued.certificate_serial);
+  } finally {
+    await standIn.stop();
+  }
 });
