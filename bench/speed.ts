@@ -86,8 +86,15 @@ const TERRAFORM_ENV = { TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
 
 interface Measured {
   wallMs: number;
-  /** terraform and every process it waited for (providers, exec programs), user + system. */
+  /** terraform and every process it waited for (the providers), user + system. */
   cpuMs: number;
+  /**
+   * The whole machine's busy CPU over the run (/proc/stat): terraform, providers, the exec
+   * programs, CA and DNS servers - and anything else running, so a quiet machine is needed.
+   * The programs are not in cpuMs: the providers' helper shell that runs them outlives the
+   * provider by a moment, so nobody waits for it.
+   */
+  machineCpuMs: number;
   /** The providers alone (their own accounting at exit), user + system, and their largest peak RSS. */
   providerCpuMs: number;
   providerPeakMb: number;
@@ -114,6 +121,7 @@ class Terraform {
     const providers = join(this.accounting, `providers-${Date.now()}`);
     writeFileSync(providers, "");
     const started = performance.now();
+    const busyBefore = machineBusyMs();
     const result = await execa("/usr/bin/time", ["-o", times, "-f", "%U %S", "terraform", ...args], {
       cwd: dir,
       env: { ...TERRAFORM_ENV, ...env, NODE_OPTIONS: `--require ${this.preload}`, ACME_TF_BENCH_ACCOUNTING: providers },
@@ -123,12 +131,14 @@ class Terraform {
       timeout: 1_800_000,
     });
     const wallMs = performance.now() - started;
+    const machineCpuMs = machineBusyMs() - busyBefore;
     if (result.exitCode !== 0) throw new Error(`terraform ${args.join(" ")} exited ${result.exitCode}:\n${result.all}`);
     const [user, system] = readFileSync(times, "utf8").trim().split(/\s+/).slice(-2).map(Number);
     const accounted = readFileSync(providers, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { cpuMs: number; peakMb: number });
     return {
       wallMs,
       cpuMs: (user! + system!) * 1000,
+      machineCpuMs,
       providerCpuMs: accounted.reduce((sum, p) => sum + p.cpuMs, 0),
       providerPeakMb: Math.max(0, ...accounted.map((p) => p.peakMb)),
     };
@@ -137,6 +147,12 @@ class Terraform {
   remove(): void {
     rmSync(this.accounting, { recursive: true, force: true });
   }
+}
+
+/** CPU time all cores spent busy since boot (the "cpu" line of /proc/stat, in USER_HZ = 1/100 s). */
+function machineBusyMs(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) * 10;
 }
 
 /** A working directory holding `main.tf`, initialised against `snapshot` (or none). */
@@ -252,17 +268,17 @@ async function main(): Promise<void> {
       byCount.push({ count, measured: await applyCertificates(count) });
     }
     const one = byCount[0]!.measured;
-    const certificateRows = [["certificates", "wall ms", "CPU ms (all)", "CPU ms (providers)", "provider peak RSS MB", "per extra: wall ms", "CPU ms (all)", "CPU ms (providers)"]];
+    const certificateRows = [["certificates", "wall ms", "machine CPU ms", "CPU ms (providers)", "provider peak RSS MB", "per extra: wall ms", "machine CPU ms", "CPU ms (providers)"]];
     for (const { count, measured } of byCount) {
       const extra = (value: number, base: number) => (count === 1 ? "-" : fmt((value - base) / (count - 1)));
       certificateRows.push([
         String(count),
         fmt(measured.wallMs, 0),
-        fmt(measured.cpuMs, 0),
+        fmt(measured.machineCpuMs, 0),
         fmt(measured.providerCpuMs, 0),
         fmt(measured.providerPeakMb),
         extra(measured.wallMs, one.wallMs),
-        extra(measured.cpuMs, one.cpuMs),
+        extra(measured.machineCpuMs, one.machineCpuMs),
         extra(measured.providerCpuMs, one.providerCpuMs),
       ]);
     }
@@ -272,7 +288,7 @@ async function main(): Promise<void> {
       const per = (value: number, base: number) => (value - base) / (last.count - 1);
       say(
         `goals at ${last.count}: per extra certificate <= ${GOALS.perCertificateCpuMs} ms CPU (providers): ${verdict(per(last.measured.providerCpuMs, one.providerCpuMs), GOALS.perCertificateCpuMs)}, ` +
-          `(all processes): ${verdict(per(last.measured.cpuMs, one.cpuMs), GOALS.perCertificateCpuMs)}; <= ${GOALS.perCertificateWallMs} ms wall: ${verdict(per(last.measured.wallMs, one.wallMs), GOALS.perCertificateWallMs)}; ` +
+          `(the whole machine: terraform, programs, CA, DNS): ${verdict(per(last.measured.machineCpuMs, one.machineCpuMs), GOALS.perCertificateCpuMs)}; <= ${GOALS.perCertificateWallMs} ms wall: ${verdict(per(last.measured.wallMs, one.wallMs), GOALS.perCertificateWallMs)}; ` +
           `provider peak RSS <= ${GOALS.peakRssMb} MB: ${verdict(Math.max(...byCount.map((c) => c.measured.providerPeakMb)), GOALS.peakRssMb)}`,
       );
     }
@@ -284,7 +300,7 @@ async function main(): Promise<void> {
     const plans: Measured[] = [];
     for (let run = 0; run < 3; run++) plans.push(await terraform.run(stack.dir, stack.env, ["plan", "-input=false", "-no-color"]));
     const planMs = median(plans.map((p) => p.wallMs))!;
-    say(`\nterraform plan, ${options.planState} certificates in the state (3 runs): median ${fmt(planMs, 0)} ms wall, ${fmt(median(plans.map((p) => p.cpuMs)), 0)} ms CPU (all), ${fmt(median(plans.map((p) => p.providerCpuMs)), 0)} ms CPU (providers)`);
+    say(`\nterraform plan, ${options.planState} certificates in the state (3 runs): median ${fmt(planMs, 0)} ms wall, ${fmt(median(plans.map((p) => p.cpuMs)), 0)} ms CPU (terraform and providers), ${fmt(median(plans.map((p) => p.machineCpuMs)), 0)} ms machine CPU, ${fmt(median(plans.map((p) => p.providerCpuMs)), 0)} ms CPU (providers)`);
     say(`goal: <= ${GOALS.planMs} ms: ${verdict(planMs, GOALS.planMs)}`);
     rmSync(stack.dir, { recursive: true, force: true });
   } catch (cause) {

@@ -81,8 +81,24 @@ export class InvalidPrivateKeyError extends Error {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
+// The same few keys (an account key, above all) are read again for every certificate and
+// every request: validate, plan, each signed ACME request. Parsing a P-384 or RSA key costs
+// about a millisecond, so the process keeps the last keys it read. A KeyObject is
+// immutable; the PEM text, the cache's key, is held by the caller anyway.
+const PARSED_KEYS_KEPT = 64;
+const parsedKeys = new Map<string, ParsedPrivateKey>();
+
 /** Reads a PEM private key (PKCS#8, SEC1 or PKCS#1). Throws InvalidPrivateKeyError. */
 export function parsePrivateKeyPem(pem: string): ParsedPrivateKey {
+  const known = parsedKeys.get(pem);
+  if (known) return known;
+  const parsed = readPrivateKeyPem(pem);
+  if (parsedKeys.size >= PARSED_KEYS_KEPT) parsedKeys.delete(parsedKeys.keys().next().value!);
+  parsedKeys.set(pem, parsed);
+  return parsed;
+}
+
+function readPrivateKeyPem(pem: string): ParsedPrivateKey {
   const blocks = [...pem.matchAll(PEM_BLOCK)];
   if (blocks.length === 0) throw new InvalidPrivateKeyError("no PEM block found (expected -----BEGIN ... PRIVATE KEY-----)");
   const block = blocks.find((b) => b[1]!.endsWith("PRIVATE KEY"));

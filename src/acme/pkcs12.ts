@@ -26,6 +26,39 @@ const OID = {
 const ITERATIONS = 2048;
 const SALT_BYTES = 16;
 
+/**
+ * The keys derived from a password, with the salts they were derived with. Three
+ * 2048-iteration derivations cost ~10 ms of CPU per certificate, most of the file's cost,
+ * and one apply builds a file for every certificate, nearly always with the same password
+ * (""). So a process derives them once per password, from salts of its own, and each file
+ * is still encrypted with fresh IVs. Sharing a salt among files that share the password
+ * gives an attacker nothing: the password opens all of them in either case.
+ */
+interface DerivedKeys {
+  encryptionSalt: Buffer;
+  encryptionKey: Buffer;
+  macSalt: Buffer;
+  macKey: Buffer;
+}
+const PASSWORDS_KEPT = 8;
+const derivedKeys = new Map<string, DerivedKeys>();
+
+function keysFor(password: string): DerivedKeys {
+  const known = derivedKeys.get(password);
+  if (known) return known;
+  const encryptionSalt = randomBytes(SALT_BYTES);
+  const macSalt = randomBytes(SALT_BYTES);
+  const keys = {
+    encryptionSalt,
+    encryptionKey: pbkdf2Sync(Buffer.from(password, "utf8"), encryptionSalt, ITERATIONS, 32, "sha256"),
+    macSalt,
+    macKey: pkcs12Kdf(password, macSalt, 3, ITERATIONS, 32),
+  };
+  if (derivedKeys.size >= PASSWORDS_KEPT) derivedKeys.delete(derivedKeys.keys().next().value!);
+  derivedKeys.set(password, keys);
+  return keys;
+}
+
 export interface P12Input {
   privateKeyPem: string;
   /** The leaf (the first certificate is used). */
@@ -50,38 +83,35 @@ export function encodeP12(input: P12Input): Buffer {
   const certBag = (der: Buffer, attributes?: Buffer) =>
     sequence(oid(OID.certBag), explicit(0, sequence(oid(OID.x509Certificate), explicit(0, octetString(der)))), ...(attributes ? [attributes] : []));
   const certificates = sequence(certBag(leaf, localKeyId), ...chain.map((der) => certBag(der)));
-  const [certAlgorithm, encryptedCertificates] = pbes2Encrypt(certificates, input.password);
+  const keys = keysFor(input.password);
+  const [certAlgorithm, encryptedCertificates] = pbes2Encrypt(certificates, keys);
   const certificatesInfo = sequence(
     oid(OID.encryptedData),
     explicit(0, sequence(integer(0), sequence(oid(OID.data), certAlgorithm, implicitPrimitive(0, encryptedCertificates)))),
   );
 
-  const [keyAlgorithm, encryptedKey] = pbes2Encrypt(keyDer, input.password);
+  const [keyAlgorithm, encryptedKey] = pbes2Encrypt(keyDer, keys);
   const keyBag = sequence(oid(OID.pkcs8ShroudedKeyBag), explicit(0, sequence(keyAlgorithm, octetString(encryptedKey))), localKeyId);
   const keyInfo = sequence(oid(OID.data), explicit(0, octetString(sequence(keyBag))));
 
   const authenticatedSafe = sequence(certificatesInfo, keyInfo);
-  const macSalt = randomBytes(SALT_BYTES);
-  const macKey = pkcs12Kdf(input.password, macSalt, 3, ITERATIONS, 32);
-  const mac = createHmac("sha256", macKey).update(authenticatedSafe).digest();
+  const mac = createHmac("sha256", keys.macKey).update(authenticatedSafe).digest();
   return sequence(
     integer(3),
     sequence(oid(OID.data), explicit(0, octetString(authenticatedSafe))),
-    sequence(sequence(sequence(oid(OID.sha256), nullValue()), octetString(mac)), octetString(macSalt), integer(ITERATIONS)),
+    sequence(sequence(sequence(oid(OID.sha256), nullValue()), octetString(mac)), octetString(keys.macSalt), integer(ITERATIONS)),
   );
 }
 
 /** PBES2 with PBKDF2-HMAC-SHA-256 and AES-256-CBC; the password as UTF-8 (RFC 8018). */
-function pbes2Encrypt(plaintext: Buffer, password: string): [algorithm: Buffer, ciphertext: Buffer] {
-  const salt = randomBytes(SALT_BYTES);
+function pbes2Encrypt(plaintext: Buffer, keys: DerivedKeys): [algorithm: Buffer, ciphertext: Buffer] {
   const iv = randomBytes(16);
-  const key = pbkdf2Sync(Buffer.from(password, "utf8"), salt, ITERATIONS, 32, "sha256");
-  const cipher = createCipheriv("aes-256-cbc", key, iv);
+  const cipher = createCipheriv("aes-256-cbc", keys.encryptionKey, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const algorithm = sequence(
     oid(OID.pbes2),
     sequence(
-      sequence(oid(OID.pbkdf2), sequence(octetString(salt), integer(ITERATIONS), sequence(oid(OID.hmacWithSha256), nullValue()))),
+      sequence(oid(OID.pbkdf2), sequence(octetString(keys.encryptionSalt), integer(ITERATIONS), sequence(oid(OID.hmacWithSha256), nullValue()))),
       sequence(oid(OID.aes256Cbc), octetString(iv)),
     ),
   );

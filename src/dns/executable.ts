@@ -5,8 +5,22 @@
 import { access, constants, stat } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 
+// Every certificate checks its program at validate and again at plan, and one terraform
+// command runs one provider process: a program found runnable stays found for the
+// process (a program removed meanwhile still fails clearly when it is run). What is not
+// runnable is checked again each time, so a fix is seen at once.
+const runnable = new Set<string>();
+
 /** Why `program` cannot be run, or undefined when it can. */
 export async function whyNotExecutable(program: string, searchPath: string | undefined): Promise<string | undefined> {
+  const key = [process.cwd(), searchPath ?? "", program].join("\0");
+  if (runnable.has(key)) return undefined;
+  const why = await lookUp(program, searchPath);
+  if (why === undefined) runnable.add(key);
+  return why;
+}
+
+async function lookUp(program: string, searchPath: string | undefined): Promise<string | undefined> {
   if (program.includes("/")) return whyFileNotExecutable(program);
   for (const directory of (searchPath ?? "").split(delimiter).filter(Boolean)) {
     if ((await whyFileNotExecutable(join(directory, program))) === undefined) return undefined;

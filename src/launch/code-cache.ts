@@ -12,7 +12,7 @@
 // unreadable file, a read-only directory) only costs the compile: the provider starts as
 // without a cache, and says why in its debug log (see codeCacheOutcome).
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -29,6 +29,13 @@ export interface CodeCacheOutcome {
 const OUTCOME = Symbol.for("acme-tf.code-cache");
 const MAGIC = "acme-tf code cache 1\n";
 const CHECKSUM_BYTES = 32;
+// Every node upgrade and every install (a new `terraform init` directory included) starts
+// a new ~0.7 MB file. When one is written, the others not used for a month are removed,
+// and beyond the most recently used few; a cache in use is touched at each start.
+const KEPT_FILES = 16;
+const UNUSED_FOR_MS = 30 * 24 * 3600 * 1000;
+/** A partial file older than this was left by a process killed while writing it. */
+const ABANDONED_AFTER_MS = 3600 * 1000;
 
 /** What the loader reported, if the provider was started through it. */
 export function codeCacheOutcome(): CodeCacheOutcome | undefined {
@@ -50,7 +57,8 @@ export function runWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = proces
   });
   if (cachedData && script.cachedDataRejected) outcome.reason = "rejected by V8 (made by another node or for another bundle)";
   outcome.used = Boolean(cachedData) && !script.cachedDataRejected;
-  if (!outcome.used) process.once("exit", () => writeCache(script, file));
+  if (outcome.used) markUsed(file);
+  else process.once("exit", () => writeCache(script, file));
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 }
@@ -104,7 +112,32 @@ function writeCache(script: Script, file: string): void {
     const partial = `${file}.${process.pid}.tmp`;
     writeFileSync(partial, Buffer.concat([Buffer.from(MAGIC), createHash("sha256").update(data).digest(), data]));
     renameSync(partial, file);
+    prune(dirname(file), file);
   } catch {
     // Nothing to do at exit: the next start compiles without a cache, and logs why.
   }
+}
+
+function markUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A read-only cache still works; it may only be pruned sooner.
+  }
+}
+
+/** Removes the caches no start has used for long, beyond the KEPT_FILES most recent, and abandoned partial files. */
+function prune(directory: string, written: string): void {
+  const now = Date.now();
+  const lastUsed = (path: string) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? now;
+  const paths = readdirSync(directory).map((name) => join(directory, name));
+  for (const path of paths.filter((p) => p.endsWith(".tmp"))) if (now - lastUsed(path) > ABANDONED_AFTER_MS) rmSync(path, { force: true });
+  const caches = paths
+    .filter((path) => path.endsWith(".bin") && path !== written)
+    .map((path) => ({ path, usedMs: lastUsed(path) }))
+    .sort((a, b) => b.usedMs - a.usedMs);
+  caches.forEach(({ path, usedMs }, index) => {
+    if (index >= KEPT_FILES - 1 || now - usedMs > UNUSED_FOR_MS) rmSync(path, { force: true });
+  });
 }

@@ -1,4 +1,4 @@
-// The few DER (X.690) encodings acme-tf writes: the plugin's AutoMTLS certificate and
+// The few DER (X.690) encodings acme-tf writes: the plugin's AutoMTLS certificate, CSRs and
 // PKCS#12 files. Written by hand rather than with an ASN.1 library: @peculiar/x509 costs
 // about 140 ms to load at every provider start, and these shapes are fixed and few.
 

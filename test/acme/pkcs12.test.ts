@@ -54,3 +54,17 @@ test("a wrong password is refused by OpenSSL (the MAC covers the contents)", asy
   const p12 = await certificateToP12({ privateKeyPem: key, certificatePem: leaf, issuerPem: ca, password: "right" });
   expect(() => opensslRead(p12, "wrong")).toThrow(/Mac verify error|invalid password/i);
 });
+
+test("files with the same password reuse the process's derived keys, each still encrypted afresh; another password derives its own", async () => {
+  const { key, leaf, ca } = makeChain(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+  const build = (password: string) => certificateToP12({ privateKeyPem: key, certificatePem: leaf, issuerPem: ca, password });
+  const [first, second, other] = [await build("shared"), await build("shared"), await build("another")];
+  for (const [p12, password] of [[first, "shared"], [second, "shared"], [other, "another"]] as const) expect(opensslRead(p12, password)).toMatch(/BEGIN PRIVATE KEY/);
+  // Fresh IVs: the same contents and keys never give the same bytes.
+  expect(first).not.toBe(second);
+  // The MAC salt sits just before the iteration count at the end of the file (DER: 04 10 <16 bytes> 02 02 08 00).
+  const macSalt = (p12: string) => Buffer.from(p12, "base64").subarray(-22, -4).toString("hex");
+  expect(macSalt(first)).toMatch(/^0410/);
+  expect(macSalt(second)).toBe(macSalt(first));
+  expect(macSalt(other)).not.toBe(macSalt(first));
+});

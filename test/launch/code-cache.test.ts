@@ -2,7 +2,7 @@
 // start.cjs -> provider.cjs): written at the first exit, used by the next start, and any
 // bad cache (corrupt, truncated, made for other code, unwritable) only costs the compile:
 // the provider starts and serves, and its debug log says why.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Script } from "node:vm";
@@ -76,4 +76,36 @@ test("a cache directory that cannot be made: starts and serves, and says so", as
   const home = join(cacheHome(), "a-file");
   writeFileSync(home, "");
   expect(await start(home)).toMatchObject({ "@message": "code cache not used", reason: expect.stringMatching(/none can be written/) });
+});
+
+test("a new cache prunes the others: unused for a month, beyond the 16 most recent, and abandoned partial files; a cache in use stays fresh", async () => {
+  const home = cacheHome();
+  const dir = join(home, "acme-tf", "code-cache");
+  mkdirSync(dir, { recursive: true });
+  const day = 24 * 3600;
+  const now = Date.now() / 1000;
+  const old = (name: string, daysAgo: number) => {
+    writeFileSync(join(dir, name), "old");
+    utimesSync(join(dir, name), now - daysAgo * day, now - daysAgo * day);
+  };
+  old("month-old.bin", 31);
+  for (let n = 0; n < 20; n++) old(`recent-${String(n).padStart(2, "0")}.bin`, n / 10);
+  old("abandoned.bin.123.tmp", 1);
+  old("writing.bin.456.tmp", 0);
+  old("not-a-cache.txt", 100);
+  await start(home); // no cache for this bundle yet: one is written, and the others pruned
+  const left = readdirSync(dir).sort();
+  const written = left.filter((name) => /^[0-9a-f]{32}\.bin$/.test(name));
+  expect(written).toHaveLength(1);
+  // The 15 most recently used of the others, so that 16 caches remain.
+  expect(left.filter((name) => name.startsWith("recent-"))).toEqual(Array.from({ length: 15 }, (_, n) => `recent-${String(n).padStart(2, "0")}.bin`));
+  expect(left).not.toContain("month-old.bin");
+  expect(left).not.toContain("abandoned.bin.123.tmp");
+  expect(left).toContain("writing.bin.456.tmp");
+  expect(left).toContain("not-a-cache.txt");
+
+  const file = join(dir, written[0]!);
+  utimesSync(file, now - 10 * day, now - 10 * day);
+  expect(await start(home)).toMatchObject({ "@message": "code cache used" });
+  expect(Date.now() - statSync(file).mtimeMs).toBeLessThan(60_000);
 });

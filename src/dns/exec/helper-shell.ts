@@ -1,0 +1,205 @@
+// One small `sh` per provider process, started with the first program run. Two jobs:
+//
+// - It starts the programs. A fork copies the page tables of the process that forks and
+//   makes its every page copy-on-write. From the provider, over 100 MB once it has many
+//   certificates in flight, that cost ~7 ms of CPU per spawn, plus page faults afterwards,
+//   twice per certificate (present, cleanup). From a shell of a megabyte or two it costs
+//   a fraction of a millisecond (bench/profile.ts shows where the CPU goes). Each program
+//   leads its own process group through util-linux's `setsid`, as `detached` spawns did;
+//   without `setsid` (not util-linux) the provider spawns programs itself.
+// - Programs die with the provider. Each program leads its own group (so that stopping it
+//   stops what it started), which also means nothing stops them when the provider is
+//   killed outright (SIGKILL: the OOM killer, a CI job cancelled hard): no handler of ours
+//   runs. A parent-death signal (prctl PR_SET_PDEATHSIG, Debian's `setpriv --pdeathsig`)
+//   reaches only the one process it is set on, not the group, and is lost across the
+//   program's own forks. The shell holds the read end of a pipe from us and the list of
+//   running groups: when the pipe closes - however the provider ended - it stops every
+//   group still listed (SIGTERM, then SIGKILL after a grace).
+// Nothing of this on Windows, where programs get no groups and there is no sh.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Writable } from "node:stream";
+
+/** Grace between SIGTERM and SIGKILL for the groups left when the provider is gone. */
+const GRACE_SECONDS = 2;
+
+// Lines from us:
+//   +<pgid>, -<pgid>   add and remove a group to stop when we are gone;
+//   run <words>        run a program: the words are an id, the stdout file, the stderr
+//                      file, then `env -i NAME=VALUE... program args`, each
+//                      single-quoted, newlines written as '"$nl"';
+// end of input means we are gone. Lines to us: "started <id> <pid>", "ended <id> <status>".
+const SCRIPT = `
+nl='
+'
+groups=
+while IFS= read -r line; do
+  case "$line" in
+    +*) groups="$groups \${line#+}" ;;
+    -*) kept=; for group in $groups; do [ "$group" = "\${line#-}" ] || kept="$kept $group"; done; groups=$kept ;;
+    "run "*)
+      eval "set -- \${line#run }"
+      id=$1 out=$2 err=$3
+      shift 3
+      {
+        setsid "$@" </dev/null >"$out" 2>"$err" &
+        echo "started $id $!"
+        wait $!
+        echo "ended $id $?"
+      } &
+      ;;
+  esac
+done
+[ -n "$groups" ] || exit 0
+for group in $groups; do kill -TERM "-$group" 2>/dev/null; done
+sleep ${GRACE_SECONDS}
+for group in $groups; do kill -KILL "-$group" 2>/dev/null; done
+`;
+
+export interface ShellRun {
+  program: string;
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+  /** Called once the program runs, with its pid (= its process group). */
+  onStart: (pid: number) => void;
+}
+
+export interface ShellRunResult {
+  /** The exit code, or 128 + the signal number when a signal ended it (as sh reports it). */
+  status: number;
+  stdout: string;
+  /** stdout then stderr. */
+  all: string;
+}
+
+interface Pending {
+  run: ShellRun;
+  files: { out: string; err: string };
+  resolve: (result: ShellRunResult) => void;
+  reject: (error: Error) => void;
+}
+
+export class HelperShell {
+  /** Whether the shell starts programs (it has `setsid`), or only watches the groups of those the provider starts. */
+  readonly runsPrograms: Promise<boolean>;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private files?: string;
+  private gone?: Error;
+
+  constructor(
+    private readonly input: Writable,
+    private readonly output: Socket,
+  ) {
+    const lines = createInterface({ input: output });
+    this.runsPrograms = new Promise((resolve) => {
+      lines.once("line", (first) => resolve(first === "runs"));
+      lines.once("close", () => resolve(false));
+    });
+    lines.on("line", (line) => this.onLine(line));
+    lines.on("close", () => this.onGone(new Error("the provider's helper shell ended")));
+  }
+
+  /** Puts the process group `pgid` under watch until the returned function is called (when the program has ended). */
+  watch(pgid: number): () => void {
+    this.input.write(`+${pgid}\n`);
+    return () => void this.input.write(`-${pgid}\n`);
+  }
+
+  /** Runs a program through the shell (only when runsPrograms said so). Rejects only if the shell is gone. */
+  run(run: ShellRun): Promise<ShellRunResult> {
+    if (this.gone) return Promise.reject(this.gone);
+    // Output goes through files in a private directory: a shell cannot hand us pipes.
+    this.files ??= privateDirectory();
+    const id = this.nextId++;
+    const files = { out: join(this.files, `${id}.out`), err: join(this.files, `${id}.err`) };
+    const environment = Object.entries(run.env).map(([name, value]) => `${name}=${value}`);
+    const words = [String(id), files.out, files.err, "env", "-i", ...environment, run.program, ...run.args];
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { run, files, resolve, reject });
+      // Only while a program runs do its answers keep the provider's event loop alive.
+      this.output.ref();
+      this.input.write(`run ${words.map(quoted).join(" ")}\n`);
+    });
+  }
+
+  private onLine(line: string): void {
+    const [event, id, value] = line.split(" ");
+    const pending = this.pending.get(Number(id));
+    if (!pending) return;
+    if (event === "started") pending.run.onStart(Number(value));
+    if (event !== "ended") return;
+    this.settled(Number(id));
+    const stdout = takeFile(pending.files.out);
+    const stderr = takeFile(pending.files.err);
+    // As execa (the provider's own spawns) gives them: without the final newline.
+    pending.resolve({ status: Number(value), stdout: withoutFinalNewline(stdout), all: withoutFinalNewline(`${stdout}${stderr}`) });
+  }
+
+  private onGone(error: Error): void {
+    this.gone = error;
+    for (const [id, { reject }] of this.pending) {
+      this.settled(id);
+      reject(error);
+    }
+  }
+
+  private settled(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.output.unref();
+  }
+}
+
+function privateDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), "acme-tf-exec-"));
+  process.once("exit", () => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+/** A file's text, and the file removed. */
+function takeFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+const withoutFinalNewline = (text: string) => text.replace(/\r?\n$/, "");
+
+/** A word for the script's `eval "set -- ..."`: single-quoted, exactly as given. */
+function quoted(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`).replaceAll("\n", `'"$nl"'`)}'`;
+}
+
+let shell: HelperShell | undefined | null;
+
+/** The provider's helper shell, started on first use; undefined where there is none (Windows). */
+export function helperShell(): HelperShell | undefined {
+  if (shell !== undefined) return shell ?? undefined;
+  shell = null;
+  if (process.platform === "win32") return undefined;
+  // The first line says whether the shell can start programs in their own group.
+  const script = `if command -v setsid >/dev/null 2>&1; then echo runs; else echo watches; fi\n${SCRIPT}`;
+  // detached: a signal to the provider's own group (a terminal's Ctrl-C, a job kill) must
+  // not take the shell down before it has done its work.
+  const child = spawn("/bin/sh", ["-c", script], { stdio: ["pipe", "pipe", "ignore"], detached: true });
+  // No /bin/sh: the provider spawns programs itself, and stops them on every ordinary path.
+  child.on("error", () => undefined);
+  child.unref();
+  // Pipes' ends are net.Sockets: unref'd, neither the shell nor its pipes keep the provider running.
+  const stdin = child.stdin as Socket;
+  const stdout = child.stdout as Socket;
+  stdin.on("error", () => undefined);
+  stdin.unref();
+  stdout.unref();
+  shell = new HelperShell(stdin, stdout);
+  return shell;
+}
