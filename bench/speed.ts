@@ -15,7 +15,7 @@
 //
 // A report, not a test: it always exits 0, whether the goals are met or not.
 import { execa } from "execa";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLab } from "../test/lab/lab.js";
@@ -95,6 +95,8 @@ interface Measured {
    * provider by a moment, so nobody waits for it.
    */
   machineCpuMs: number;
+  /** The lab's CA and DNS servers (Pebble, bind9, unbound), from /proc. */
+  serversCpuMs: number;
   /** The providers alone (their own accounting at exit), user + system, and their largest peak RSS. */
   providerCpuMs: number;
   providerPeakMb: number;
@@ -122,6 +124,7 @@ class Terraform {
     writeFileSync(providers, "");
     const started = performance.now();
     const busyBefore = machineBusyMs();
+    const serversBefore = serversCpuMs();
     const result = await execa("/usr/bin/time", ["-o", times, "-f", "%U %S", "terraform", ...args], {
       cwd: dir,
       env: { ...TERRAFORM_ENV, ...env, NODE_OPTIONS: `--require ${this.preload}`, ACME_TF_BENCH_ACCOUNTING: providers },
@@ -132,6 +135,7 @@ class Terraform {
     });
     const wallMs = performance.now() - started;
     const machineCpuMs = machineBusyMs() - busyBefore;
+    const serversUsedMs = serversCpuMs() - serversBefore;
     if (result.exitCode !== 0) throw new Error(`terraform ${args.join(" ")} exited ${result.exitCode}:\n${result.all}`);
     const [user, system] = readFileSync(times, "utf8").trim().split(/\s+/).slice(-2).map(Number);
     const accounted = readFileSync(providers, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { cpuMs: number; peakMb: number });
@@ -139,6 +143,7 @@ class Terraform {
       wallMs,
       cpuMs: (user! + system!) * 1000,
       machineCpuMs,
+      serversCpuMs: serversUsedMs,
       providerCpuMs: accounted.reduce((sum, p) => sum + p.cpuMs, 0),
       providerPeakMb: Math.max(0, ...accounted.map((p) => p.peakMb)),
     };
@@ -153,6 +158,27 @@ class Terraform {
 function machineBusyMs(): number {
   const [user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
   return (user! + nice! + system! + irq! + softirq! + steal!) * 10;
+}
+
+const LAB_SERVERS = new Set(["pebble", "named", "unbound"]);
+
+/** CPU time (user + system) of the running lab servers, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function serversCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    const stat = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        return ""; // gone meanwhile
+      }
+    })();
+    const command = /\((.*)\)/.exec(stat)?.[1];
+    if (!command || !LAB_SERVERS.has(command)) continue;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  }
+  return ticks * 10;
 }
 
 /** A working directory holding `main.tf`, initialised against `snapshot` (or none). */
@@ -268,21 +294,27 @@ async function main(): Promise<void> {
       byCount.push({ count, measured: await applyCertificates(count) });
     }
     const one = byCount[0]!.measured;
-    const certificateRows = [["certificates", "wall ms", "machine CPU ms", "CPU ms (providers)", "provider peak RSS MB", "per extra: wall ms", "machine CPU ms", "CPU ms (providers)"]];
+    // Where the machine's CPU went: terraform, the providers, the lab's servers, and the rest
+    // (exec programs, the providers' helper shells, the kernel's share of their work).
+    const split = (m: Measured) => ({
+      wall: m.wallMs,
+      machine: m.machineCpuMs,
+      terraform: m.cpuMs - m.providerCpuMs,
+      providers: m.providerCpuMs,
+      servers: m.serversCpuMs,
+      programs: m.machineCpuMs - m.cpuMs - m.serversCpuMs,
+    });
+    const columns = ["wall", "machine", "terraform", "providers", "servers", "programs"] as const;
+    const header = ["wall ms", "machine CPU ms", "terraform", "providers", "CA + DNS servers", "exec programs, rest"];
+    const certificateRows = [["certificates", ...header, "provider peak RSS MB"]];
+    const extraRows = [["per extra certificate", ...header]];
     for (const { count, measured } of byCount) {
-      const extra = (value: number, base: number) => (count === 1 ? "-" : fmt((value - base) / (count - 1)));
-      certificateRows.push([
-        String(count),
-        fmt(measured.wallMs, 0),
-        fmt(measured.machineCpuMs, 0),
-        fmt(measured.providerCpuMs, 0),
-        fmt(measured.providerPeakMb),
-        extra(measured.wallMs, one.wallMs),
-        extra(measured.machineCpuMs, one.machineCpuMs),
-        extra(measured.providerCpuMs, one.providerCpuMs),
-      ]);
+      const now = split(measured);
+      const base = split(one);
+      certificateRows.push([String(count), ...columns.map((column) => fmt(now[column], 0)), fmt(measured.providerPeakMb)]);
+      if (count > 1) extraRows.push([`1 -> ${count}`, ...columns.map((column) => fmt((now[column] - base[column]) / (count - 1)))]);
     }
-    say(`\nOne terraform apply of N certificates (registration + N certificates, parallelism 10; one run each)\n${table(certificateRows)}`);
+    say(`\nOne terraform apply of N certificates (registration + N certificates, parallelism 10; one run each; CPU in ms)\n${table(certificateRows)}\n\n${table(extraRows)}`);
     const last = byCount[byCount.length - 1]!;
     if (last.count > 1) {
       const per = (value: number, base: number) => (value - base) / (last.count - 1);
