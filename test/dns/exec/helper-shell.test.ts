@@ -24,7 +24,8 @@ test("arguments and environment values reach the program exactly, however awkwar
 
 test("the program leads its own process group, and its parent is the shell, not this process", async () => {
   const dir = await temporaryDirectory();
-  const program = await writeScript(dir, "ids.sh", `ps -o pgid= -o ppid= -p $$`);
+  // Fields 4 and 5 of /proc/<pid>/stat: parent pid and process group.
+  const program = await writeScript(dir, "ids.sh", `read -r pid command state ppid pgrp rest < /proc/$$/stat\necho "$pgrp $ppid"`);
   let pid = 0;
   const result = await helperShell()!.run({ program, args: [], env: { PATH: "/usr/bin:/bin" }, onStart: (started) => (pid = started) });
   const [pgid, ppid] = result.stdout.trim().split(/\s+/).map(Number);
