@@ -178,10 +178,16 @@ function schemaToProto(schema: Schema): Message {
   return { version: schema.version, block: blockToProto(schema.block) };
 }
 
+/**
+ * Names in code-unit order: they are ASCII, and localeCompare would set up ICU's collator
+ * at the first schema of every start (~8 ms).
+ */
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
 function blockToProto(block: Block): Message {
   return {
     attributes: Object.entries(block.attributes)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(byName)
       .map(([name, attribute]) => ({
         name,
         type: Buffer.from(JSON.stringify(attribute.type)),
@@ -194,7 +200,7 @@ function blockToProto(block: Block): Message {
         deprecated: Boolean(attribute.deprecated),
       })),
     block_types: Object.entries(block.blocks ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(byName)
       .map(([name, nested]) => nestedBlockToProto(name, nested)),
     description: block.description ?? "",
     description_kind: MARKDOWN,
