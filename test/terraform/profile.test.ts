@@ -48,8 +48,11 @@ afterAll(async () => {
 const calls = scratch({ calls: "" }).calls!;
 const cert = (name: string, profile: string, extra = "") =>
   ACCOUNT + certificate("cert", `  common_name = ${hcl(name)}\n  key_type = "P256"\n  profile = ${profile}\n${extra}`, execChallenge(nsupdateConfig({ RECORD_FILE: calls })));
+/** Every newOrder request for `name`, refused or not (Pebble rejects some nonces, and the client then sends it again). */
 const ordersFor = (standIn: CaStandIn, name: string) =>
   standIn.orderRequests.filter((payload) => JSON.stringify(payload.identifiers ?? []).includes(name));
+/** The orders the CA made for `name`. */
+const ordersMade = (standIn: CaStandIn, name: string) => standIn.orders.filter((order) => JSON.stringify(order.request.identifiers ?? []).includes(name));
 
 /** An initialised workspace on a stand-in: a certificate for a fresh name with `profile` (an HCL expression). */
 async function stack(ca: "profiled" | "plain" | CaStandIn, prefix: string, profile: string, before = "") {
@@ -64,9 +67,8 @@ test.concurrent("a profile the CA lists is ordered, and the order the CA made ca
   const { standIn: profiled, name, ws } = await stack("profiled", "profile", hcl("shortlived"));
   const applied = await ws.apply();
   expect(allOutput(applied)).not.toMatch(/Warning/);
-  expect(ordersFor(profiled, name).map((payload) => payload.profile)).toEqual(["shortlived"]);
-  const made = profiled.orders.filter((order) => JSON.stringify(order.request.identifiers).includes(name));
-  expect(made.map((order) => order.profile)).toEqual(["shortlived"]);
+  expect(new Set(ordersFor(profiled, name).map((payload) => payload.profile))).toEqual(new Set(["shortlived"]));
+  expect(ordersMade(profiled, name).map((order) => [order.request.profile, order.profile])).toEqual([["shortlived", "shortlived"]]);
   expect((await certificateValues(ws)).profile).toBe("shortlived");
   expect((await ws.plan()).exitCode).toBe(0);
 });
@@ -113,9 +115,10 @@ test.concurrent("a CA that lists no profiles: a warning naming profile, and the 
   expect(allOutput(planned)).toMatch(wrapped(`lists no profiles, so the order goes without profile "classic"`));
   const applied = await ws.apply();
   expect(allOutput(applied).match(/Warning: The CA lists no certificate profiles/g)).toHaveLength(1);
-  const sent = ordersFor(plain, name);
-  expect(sent).toHaveLength(1);
-  expect(sent[0]).not.toHaveProperty("profile");
+  const made = ordersMade(plain, name);
+  expect(made).toHaveLength(1);
+  expect(made[0]!.request).not.toHaveProperty("profile");
+  for (const sent of ordersFor(plain, name)) expect(sent).not.toHaveProperty("profile");
   // As configured: the next plan is stable.
   expect((await certificateValues(ws)).profile).toBe("classic");
   expect((await ws.plan()).exitCode).toBe(0);
@@ -137,7 +140,7 @@ test.concurrent("a renewal is planned while the CA lists the profile; once it no
     const planned = await ws.plan();
     expect(planned.exitCode).toBe(1);
     expect(allOutput(planned)).toMatch(wrapped('profile: the CA offers no certificate profile "tlsserver"; it offers: classic (https://ca.test/docs/profiles#classic)'));
-    expect(ordersFor(standIn, name)).toHaveLength(1);
+    expect(ordersMade(standIn, name)).toHaveLength(1);
     expect((await certificateValues(ws)).certificate_serial).toBe(issued.certificate_serial);
   } finally {
     await standIn.stop();
