@@ -5,6 +5,7 @@ import type { LabDescription } from "./lab-contract.js";
 import { labFromEnv } from "./lab.js";
 
 export * from "./lab.js";
+export { unusedPort } from "./ports.js";
 
 let cached: LabDescription | undefined;
 

@@ -4,9 +4,9 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import https from "node:https";
-import net from "node:net";
 import path from "node:path";
 import type { PebbleInstance, PebbleOptions } from "./lab-contract.js";
+import { unusedPort } from "./ports.js";
 import { runTool, startService, waitUntilReady, type Service } from "./process.js";
 
 export interface LabTls {
@@ -44,18 +44,6 @@ export async function makeLabTls(dir: string): Promise<LabTls> {
   return tls;
 }
 
-/** A port the kernel just handed out; Pebble binds it a moment later (see the retry in startPebbleIn). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Pebble reads the MAC key as unpadded base64url; so do lego and acme-client. */
 function newEabKey(): { keyId: string; hmacBase64: string } {
   return { keyId: `kid-${crypto.randomBytes(6).toString("hex")}`, hmacBase64: crypto.randomBytes(32).toString("base64url") };
@@ -89,7 +77,7 @@ async function startPebbleOnce(
   onSpawn: (s: Service) => void,
   identity?: PebbleIdentity,
 ): Promise<StartedPebble> {
-  const [acmePort, mgmtPort] = identity ? [identity.acmePort, identity.mgmtPort] : [await freePort(), await freePort()];
+  const [acmePort, mgmtPort] = identity ? [identity.acmePort, identity.mgmtPort] : [await unusedPort(), await unusedPort()];
   const eab = identity ? identity.eab : opts.eab ? newEabKey() : undefined;
   const config = {
     pebble: {

@@ -4,11 +4,9 @@
 // `_acme-challenge` CNAME in bind9 to the stand-in, exactly as in production.
 import { copyFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { AcmeDnsServer, Credentials } from "../acme-dns-server/server.js";
-import { dig } from "../lab/index.js";
+import { dig, unusedPort } from "../lab/index.js";
 import { acmeDnsChallenge, delegate, startAcmeDnsOnLab } from "./fixtures/acme-dns.js";
 import {
   ACCOUNT,
@@ -16,7 +14,6 @@ import {
   certificate,
   certificateValues,
   environment,
-  hcl,
   removeScratch,
   removeWorkspaces,
   scratch,
@@ -153,7 +150,7 @@ test("an acme-dns server that is down: a clear error at once, no hang", async ()
   const domain = uniqueName("down");
   const account = await server.register();
   await delegate(domain, account.fulldomain);
-  const port = await closedPort();
+  const port = await unusedPort();
   const file = credentialsFile({ [domain]: account });
   const ws = workspace(ACCOUNT + certificate("cert", names(domain), acmeDnsChallenge({ ACME_DNS_API_BASE: `http://127.0.0.1:${port}`, ACME_DNS_STORAGE_PATH: file })));
   await ws.init();
@@ -278,14 +275,3 @@ resource "acme_dns_registration" "plain" {
     expect(allOutput(result)).toMatch(wrapped("http://192.0.2.1:8080 is plain http to another host"));
   });
 });
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-// Keep hcl() referenced for configurations written inline above.
-void hcl;

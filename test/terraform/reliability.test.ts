@@ -4,10 +4,9 @@
 // resolvers that refuse, an exec program's fractional `timeout` answer.
 import { execa } from "execa";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startPebble, type PebbleInstance } from "../lab/index.js";
+import { startPebble, unusedPort, type PebbleInstance } from "../lab/index.js";
 import {
   ACCOUNT,
   allOutput,
@@ -94,18 +93,9 @@ describe("the CA no longer knows the account and the certificates (server_url sw
   });
 });
 
-/** A loopback TCP/UDP port nothing listens on (the kernel answers UDP there with "refused"). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 test("a resolver that refuses is named at once, not after the propagation timeout; nothing is left behind", async () => {
   const name = uniqueName("refused");
-  const resolver = `127.0.0.1:${await closedPort()}`;
+  const resolver = `127.0.0.1:${await unusedPort()}`;
   const ws = workspace(
     ACCOUNT +
       `resource "acme_certificate" "cert" {

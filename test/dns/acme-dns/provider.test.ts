@@ -14,7 +14,7 @@ import { createAcmeDnsProvider } from "../../../src/dns/acme-dns/runtime.js";
 import type { ChallengeRecord, DnsProvider } from "../../../src/dns/dns-provider.js";
 import { problemMessage, resolveSettings } from "../../../src/dns/settings.js";
 import { startAcmeDnsServer, type AcmeDnsServer, type Credentials } from "../../acme-dns-server/server.js";
-import { lab, nsupdate } from "../../lab/index.js";
+import { lab, nsupdate, unusedPort } from "../../lab/index.js";
 import { challengeFor, recordingLogger, temporaryDirectory, uniqueLabel, type RecordingLogger } from "../support.js";
 
 const noAbort = new AbortController().signal;
@@ -281,7 +281,7 @@ describe("what the server answers", () => {
     const domain = newDomain();
     const account = await server.register();
     await delegate(domain, account.fulldomain);
-    const closed = await closedPort();
+    const closed = await unusedPort();
     const dns = await provider({ ACME_DNS_API_BASE: `http://127.0.0.1:${closed}`, ACME_DNS_STORAGE_JSON: JSON.stringify({ [domain]: account }) });
     const started = Date.now();
     const error = await errorOf(dns.present(recordFor(domain), noAbort));
@@ -356,10 +356,3 @@ describe("what the server answers", () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
