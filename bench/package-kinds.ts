@@ -3,8 +3,8 @@
 // this machine's platform, without and with a V8 code cache in its blob. For each:
 // spawn -> handshake, peak RSS, package size, and `terraform init` + `plan` (Terraform
 // hashes the whole package on every command, so size costs time there).
-// A startup snapshot (SEA useSnapshot) is not among them: grpc-js cannot be captured in a
-// Node 20 snapshot, so it would need the bundle split into a snapshot part and a live part.
+// A startup snapshot (SEA useSnapshot) is not among them: it would need the bundle split
+// into a part that can be captured and one that opens sockets and reads the environment.
 import { execa } from "execa";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

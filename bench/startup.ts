@@ -69,23 +69,19 @@ function breakdown(): Record<string, number> {
     const step = (name) => { const now = performance.now(); marks[name] = now - last; last = now; };
     await import(${JSON.stringify(dist("log/logger.js"))}); await import(${JSON.stringify(dist("plugin/handshake.js"))});
     step("import logger + handshake");
-    const grpc = await import("@grpc/grpc-js");
-    step("import @grpc/grpc-js");
-    const defs = await import(${JSON.stringify(dist("plugin/grpc-definitions.js"))});
-    step("import grpc-definitions (generated protocol codecs)");
+    const { GrpcServer } = await import(${JSON.stringify(dist("plugin/grpc-server.js"))});
+    step("import grpc-server (node:http2, generated protocol codecs)");
     await import(${JSON.stringify(dist("plugin/protocol-adapter.js"))}); await import(${JSON.stringify(dist("plugin/serve.js"))});
     step("import protocol-adapter + serve");
-    const server = new grpc.Server();
-    server.addService(defs.serviceDefinition("tfplugin6.Provider"), {});
-    step("build service definitions");
     const tls = await import(${JSON.stringify(dist("plugin/tls.js"))});
     const cert = tls.createServerCertificate();
     step("key pair + certificate");
-    const creds = grpc.ServerCredentials.createSsl(Buffer.from(cert.certificatePem), [{ cert_chain: Buffer.from(cert.certificatePem), private_key: Buffer.from(cert.privateKeyPem) }], true);
+    const server = new GrpcServer({ tls: { ...cert, clientCertificatePem: cert.certificatePem }, maxMessageBytes: 1 << 20, onProblem() {} });
+    server.addService("tfplugin6.Provider", {});
     const fs = await import("node:fs"); const os = await import("node:os");
     const dir = fs.mkdtempSync(os.tmpdir() + "/acme-tf-bench-");
-    await new Promise((resolve, reject) => server.bindAsync("unix://" + dir + "/s.sock", creds, (e) => (e ? reject(e) : resolve())));
-    step("TLS credentials + bind unix socket");
+    await server.listen(dir + "/s.sock");
+    step("TLS context + listen on the unix socket");
     const [{ FrameworkProvider }, { acmeProvider }] = await Promise.all([import(${JSON.stringify(dist("provider/provider.js"))}), import(${JSON.stringify(dist("resources/index.js"))})]);
     new FrameworkProvider(acmeProvider({}), { debug() {}, trace() {}, info() {}, warn() {}, error() {}, child() { return this; } });
     step("(after handshake) load provider + resources");
@@ -93,7 +89,10 @@ function breakdown(): Record<string, number> {
     process.stdout.write(JSON.stringify(marks));
     process.exit(0);
   `;
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: REPO_ROOT, env: withoutNodeOptions(), encoding: "utf8" });
+  // As the launcher starts it: NODE_EXTRA_CA_CERTS is read by the provider, not by node.
+  const env = withoutNodeOptions();
+  delete env.NODE_EXTRA_CA_CERTS;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: REPO_ROOT, env, encoding: "utf8" });
   return JSON.parse(out) as Record<string, number>;
 }
 

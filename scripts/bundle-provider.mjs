@@ -41,9 +41,5 @@ await build({
   // In a single executable __filename is the executable itself; nothing in the provider
   // needs more of import.meta than a file URL to resolve names against.
   define: { "import.meta.url": "__acme_tf_module_url" },
-  // grpc-js loads .proto files with @grpc/proto-loader (and all of protobufjs) only for
-  // services this provider never adds (channelz, ORCA load reports): left out, the bundle
-  // is ~250 KB smaller to read and compile at every start.
-  external: ["@grpc/proto-loader"],
   banner: { js: nodeCheck },
 });

@@ -1,6 +1,6 @@
 // The front of src/plugin for the layers above it: the protocol's data (values, schemas,
 // diagnostics, state) and the ProviderServer contract a provider implements. Serving it
-// over gRPC to Terraform is serve.ts, the provider binary's own front (it loads grpc-js).
+// over gRPC to Terraform is serve.ts, the provider binary's own front.
 
 export { DiagnosticsError, error, warning, type AttributePath, type Diagnostic, type PathStep } from "./diagnostics.js";
 export { DecimalNumber, UNKNOWN, Unknown, isRecord, isUnknown, isWhollyKnown, valuesEqual, type TfObject, type TfValue } from "./values.js";

@@ -1,9 +1,9 @@
 // Protocol 5 and 6 as thin adapters onto one ProviderServer: names of a few RPCs differ,
 // the messages used here do not. Values are decoded with the schema of their type.
-import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { decodeBlock, encodeBlock, parseJsonState, type JsonState } from "./codec.js";
 import { DiagnosticsError, error, type AttributePath, type Diagnostic } from "./diagnostics.js";
 import type { Message } from "./grpc-definitions.js";
+import type { ServiceImplementation, UnaryMethod } from "./grpc-server.js";
 import type { ProtocolVersion } from "./handshake.js";
 import type { ProviderServer } from "./provider-server.js";
 import type { Block, NestedBlock, Schema } from "./schema.js";
@@ -35,7 +35,7 @@ const MARKDOWN = 1;
 type Handler = (request: Message) => Promise<Message>;
 
 /** The Provider service implementation for one protocol version. */
-export function providerService(version: ProtocolVersion, provider: () => Promise<ProviderServer>, logger: Logger): UntypedServiceImplementation {
+export function providerService(version: ProtocolVersion, provider: () => Promise<ProviderServer>, logger: Logger): ServiceImplementation {
   const names = RPC_NAMES[version];
   const schemas = async () => (await provider()).schemas();
   const resourceBlock = async (typeName: string) => schemaOf((await schemas()).resources, typeName, "resource").block;
@@ -147,10 +147,11 @@ export function providerService(version: ProtocolVersion, provider: () => Promis
 }
 
 /** Run a handler; failures become diagnostics (the user sees a message, never a stack trace). */
-function unary(name: string, handler: Handler, logger: Logger) {
-  return (call: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => {
+/** Every failure becomes a diagnostic: Terraform shows those, and a failed call only as "rpc error". */
+function unary(name: string, handler: Handler, logger: Logger): UnaryMethod {
+  return (request) => {
     const started = performance.now();
-    handler(call.request)
+    return handler(request)
       .catch((cause: unknown) => {
         if (cause instanceof DiagnosticsError) return diagnosticsResponse(cause.diagnostics);
         const message = cause instanceof Error ? cause.message : String(cause);
@@ -159,7 +160,7 @@ function unary(name: string, handler: Handler, logger: Logger) {
       })
       .then((response) => {
         logger.trace("served RPC", { rpc: name, duration_ms: Math.round(performance.now() - started) });
-        callback(null, response);
+        return response;
       });
   };
 }

@@ -1,11 +1,10 @@
 // Serving a provider the way go-plugin clients (Terraform, OpenTofu) expect: handshake
 // from the environment, gRPC over a unix socket with AutoMTLS, the side services, and a
 // process that goes away promptly when told to or when Terraform does.
-import * as grpc from "@grpc/grpc-js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serviceDefinition } from "./grpc-definitions.js";
+import { GrpcServer, HOLD_OPEN } from "./grpc-server.js";
 import { HandshakeError, handshakeLine, readHandshake, type HandshakeRequest } from "./handshake.js";
 import { providerService } from "./protocol-adapter.js";
 import type { ProviderServer } from "./provider-server.js";
@@ -45,66 +44,46 @@ export async function serve(options: ServeOptions): Promise<void> {
   let providerPromise: Promise<ProviderServer> | undefined;
   const provider = () => (providerPromise ??= options.loadProvider());
 
-  const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_MESSAGE_BYTES, "grpc.max_send_message_length": MAX_MESSAGE_BYTES });
-  server.addService(serviceDefinition(`tfplugin${handshake.protocol}.Provider`), providerService(handshake.protocol, provider, logger));
+  // AutoMTLS when Terraform announces its client certificate; plain gRPC otherwise.
+  const tls = handshake.clientCertificatePem ? { ...createServerCertificate(), clientCertificatePem: handshake.clientCertificatePem } : undefined;
+  const server = new GrpcServer({
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    tls,
+    onProblem: (message) => logger.debug(message),
+  });
+  server.addService(`tfplugin${handshake.protocol}.Provider`, providerService(handshake.protocol, provider, logger));
   addSideServices(server, () => {
     logger.debug("shutdown requested by the client");
-    // Let the answer go out before leaving (graceful shutdown waits for it), but never
-    // linger: Terraform SIGKILLs a provider still there after 2 s.
-    server.tryShutdown(() => exit(0));
+    // Let the answer go out before leaving (closing waits for it), but never linger:
+    // Terraform SIGKILLs a provider still there after 2 s.
+    server.close(() => exit(0));
     setTimeout(() => exit(0), SHUTDOWN_GRACE_MS);
   });
 
-  const { credentials, certificateDer } = serverCredentials(handshake);
   const socketPath = join(socketDirectory, "plugin.sock");
-  await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())));
+  await server.listen(socketPath);
 
   watchProcessLifecycle(logger, exit);
-  (options.writeHandshake ?? ((line) => process.stdout.write(line)))(handshakeLine(handshake.protocol, socketPath, certificateDer));
-  logger.debug("plugin server started", { protocol: handshake.protocol, tls: Boolean(certificateDer) });
+  (options.writeHandshake ?? ((line) => process.stdout.write(line)))(handshakeLine(handshake.protocol, socketPath, tls?.certificateDer));
+  logger.debug("plugin server started", { protocol: handshake.protocol, tls: Boolean(tls) });
   // Warm the provider while Terraform connects; errors surface on the first RPC.
   provider().catch(() => undefined);
 }
 
-function serverCredentials(handshake: HandshakeRequest) {
-  if (!handshake.clientCertificatePem) return { credentials: grpc.ServerCredentials.createInsecure(), certificateDer: undefined };
-  const certificate = createServerCertificate();
-  const credentials = grpc.ServerCredentials.createSsl(
-    Buffer.from(handshake.clientCertificatePem),
-    [{ cert_chain: Buffer.from(certificate.certificatePem), private_key: Buffer.from(certificate.privateKeyPem) }],
-    true,
-  );
-  return { credentials, certificateDer: certificate.certificateDer };
-}
-
-function addSideServices(server: grpc.Server, onShutdown: () => void) {
+function addSideServices(server: GrpcServer, onShutdown: () => void) {
   const SERVING = 1;
+  server.addService("grpc.health.v1.Health", { Check: async () => ({ status: SERVING }) });
+  server.addService("plugin.GRPCController", {
+    Shutdown: async () => {
+      // After this answer is on its way: closing waits for the calls in flight.
+      setImmediate(onShutdown);
+      return {};
+    },
+  });
   // go-plugin opens these streams on connect; this provider neither brokers connections
   // nor forwards stdio, so they stay open and silent until shutdown ends them.
-  const openStreams = new Set<{ end(): void }>();
-  const keepOpen = (call: { end(): void; on(event: "cancelled", listener: () => void): unknown }) => {
-    openStreams.add(call);
-    call.on("cancelled", () => openStreams.delete(call));
-  };
-  server.addService(serviceDefinition("grpc.health.v1.Health"), {
-    Check: (_call: unknown, callback: grpc.sendUnaryData<object>) => callback(null, { status: SERVING }),
-  });
-  server.addService(serviceDefinition("plugin.GRPCController"), {
-    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
-      callback(null, {});
-      for (const stream of openStreams) stream.end();
-      onShutdown();
-    },
-  });
-  server.addService(serviceDefinition("plugin.GRPCBroker"), {
-    StartStream: (call: grpc.ServerDuplexStream<object, object>) => {
-      keepOpen(call);
-      call.on("data", () => undefined);
-    },
-  });
-  server.addService(serviceDefinition("plugin.GRPCStdio"), {
-    StreamStdio: (call: grpc.ServerWritableStream<object, object>) => keepOpen(call),
-  });
+  server.addService("plugin.GRPCBroker", { StartStream: HOLD_OPEN });
+  server.addService("plugin.GRPCStdio", { StreamStdio: HOLD_OPEN });
 }
 
 /** Ctrl-C reaches us too, but Terraform cancels through Stop; and we never outlive Terraform. */

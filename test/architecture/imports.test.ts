@@ -14,7 +14,7 @@ const EXTRA_FRONTS: Record<string, Record<string, string>> = {
     "vocabulary.ts": "key types and revocation reasons: plain data the declarations (and the constructs' bundle) load without the ACME client",
   },
   dns: { "runtime.ts": "answering challenges (execa, HTTP) loads only at apply; index.ts only describes and checks" },
-  plugin: { "serve.ts": "serving over gRPC (grpc-js) is the provider binary's business alone" },
+  plugin: { "serve.ts": "serving over gRPC is the provider binary's business alone" },
   provider: { "declarations.ts": "attribute declarations and validators: plain data the constructs' bundle loads without the framework" },
   resources: { "declarations.ts": "every resource's declarations: plain data the constructs and their generators load without the provider's runtime" },
 };
