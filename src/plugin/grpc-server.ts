@@ -190,11 +190,20 @@ function respond(stream: http2.ServerHttp2Stream, message: Buffer): void {
 /** A status without a message: in the trailers, or alone ("Trailers-Only") if nothing was sent yet. */
 function endWithStatus(stream: http2.ServerHttp2Stream, status: number, message?: string): void {
   if (stream.destroyed || stream.closed) return;
-  const trailers = { "grpc-status": String(status), ...(message ? { "grpc-message": encodeURIComponent(message) } : {}) };
+  const trailers = { "grpc-status": String(status), ...(message ? { "grpc-message": percentEncoded(message) } : {}) };
   if (stream.headersSent) {
     stream.on("wantTrailers", () => stream.sendTrailers(trailers));
     stream.end();
   } else {
     stream.respond({ ":status": 200, "content-type": GRPC_CONTENT_TYPE, ...trailers }, { endStream: true });
   }
+}
+
+/** grpc-message's encoding: '%' and bytes outside printable ASCII only (clients decode no more). */
+function percentEncoded(message: string): string {
+  let encoded = "";
+  for (const byte of Buffer.from(message)) {
+    encoded += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return encoded;
 }

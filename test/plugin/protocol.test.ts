@@ -232,7 +232,7 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
     expect(responses.map((r) => r.diagnostics.length)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? 1 : 0)));
   });
 
-  test("a 5 MiB request is accepted (message limits raised above grpc-js's 4 MiB)", async () => {
+  test("a 5 MiB request is accepted (the limit is Terraform's 256 MiB, not gRPC's usual 4 MiB)", async () => {
     const block = await provider.resourceBlock("acme_registration");
     const email = `admin@${"a".repeat(5 * 1024 * 1024)}`;
     const response = await provider.rpc(rpc.validateResource, { type_name: "acme_registration", config: provider.dynamicValue(block, { email_address: email }) });
@@ -429,7 +429,7 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
     expect(target.stderrLines.some((line) => JSON.parse(line)["@message"] === "shutdown requested by the client")).toBe(true);
   });
 
-  // Exiting right after handing the answer to grpc-js would drop it unsent (the client
+  // Exiting right after handing the answer to the HTTP/2 stream would drop it unsent (the client
   // would see UNAVAILABLE "Connection dropped").
   test("Shutdown's answer reaches the client before the process exits", async () => {
     // Two tries, every one must be answered.
