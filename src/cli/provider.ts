@@ -3,7 +3,7 @@
 // right after it, while Terraform connects.
 import { serve } from "../plugin/serve.js";
 import { stderrLogger } from "../log/logger.js";
-import { codeCacheOutcome, restoreLauncherEnvironment } from "../launch/index.js";
+import { codeCacheOutcome, markCovered, restoreLauncherEnvironment } from "../launch/index.js";
 
 // First: the programs the provider runs get the environment as the user set it.
 restoreLauncherEnvironment(process.env);
@@ -13,6 +13,7 @@ if (codeCache) stderrLogger.debug(codeCache.used ? "code cache used" : "code cac
 // No top-level await: the bundle is CommonJS (a single executable's main script must be).
 serve({
   logger: stderrLogger,
+  onCall: markCovered,
   loadProvider: async () => {
     const [{ FrameworkProvider }, { acmeProvider }] = await Promise.all([import("../provider/index.js"), import("../resources/index.js")]);
     return new FrameworkProvider(acmeProvider(process.env), stderrLogger);

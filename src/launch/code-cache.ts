@@ -8,7 +8,10 @@
 // not in the package: Terraform's lock file hashes the package directory, which must stay
 // the same on every machine and every node. It is written at the first exit of a provider
 // that ran without a usable one, for the exact node binary and bundle that ran, so the
-// next starts use it. Anything wrong with it (another node, another bundle, a corrupt or
+// next starts use it. It holds the functions that process compiled, so it is written
+// again, with more, by a process that did what the cache has not seen (an RPC the writer
+// never served: each of Terraform's 3-4 starts per apply serves different ones, and the
+// first is usually the schema alone). Anything wrong with it (another node, another bundle, a corrupt or
 // unreadable file, a read-only directory) only costs the compile: the provider starts as
 // without a cache, and says why in its debug log (see codeCacheOutcome).
 import { createHash } from "node:crypto";
@@ -24,10 +27,12 @@ export interface CodeCacheOutcome {
   /** Why the cache was not used, or what happened when writing it. */
   reason?: string;
   file?: string;
+  /** What this process did (the RPCs it served), for the cache to know what it covers. */
+  covered: Set<string>;
 }
 
 const OUTCOME = Symbol.for("acme-tf.code-cache");
-const MAGIC = "acme-tf code cache 1\n";
+const MAGIC = "acme-tf code cache 2\n";
 const CHECKSUM_BYTES = 32;
 // Every node upgrade and every install (a new `terraform init` directory included) starts
 // a new ~0.7 MB file. When one is written, the others not used for a month are removed,
@@ -42,23 +47,32 @@ export function codeCacheOutcome(): CodeCacheOutcome | undefined {
   return (globalThis as Record<symbol, CodeCacheOutcome | undefined>)[OUTCOME];
 }
 
+/** Notes something this process did; a cache that has not seen it is rewritten at exit. */
+export function markCovered(part: string): void {
+  codeCacheOutcome()?.covered.add(part);
+}
+
 /** Compile and run `bundle` (a CommonJS file) with the code cache; returns when it has run. */
 export function runWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = process.env): void {
-  const outcome: CodeCacheOutcome = { used: false };
+  const outcome: CodeCacheOutcome = { used: false, covered: new Set() };
   (globalThis as Record<symbol, CodeCacheOutcome>)[OUTCOME] = outcome;
   const source = readFileSync(bundle, "utf8");
   const file = cacheFile(bundle, env);
   outcome.file = file;
-  const cachedData = readCache(file, outcome);
+  const cache = readCache(file, outcome);
   // The wrapper Node's CommonJS loader puts around a module.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
-    ...(cachedData ? { cachedData } : {}),
+    ...(cache ? { cachedData: cache.data } : {}),
   });
-  if (cachedData && script.cachedDataRejected) outcome.reason = "rejected by V8 (made by another node or for another bundle)";
-  outcome.used = Boolean(cachedData) && !script.cachedDataRejected;
+  if (cache && script.cachedDataRejected) outcome.reason = "rejected by V8 (made by another node or for another bundle)";
+  outcome.used = Boolean(cache) && !script.cachedDataRejected;
   if (outcome.used) markUsed(file);
-  else process.once("exit", () => writeCache(script, file));
+  const seen = outcome.used ? cache!.covered : new Set<string>();
+  process.once("exit", () => {
+    if (outcome.used && [...outcome.covered].every((part) => seen.has(part))) return;
+    writeCache(script, file, new Set([...seen, ...outcome.covered]));
+  });
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 }
@@ -74,8 +88,11 @@ function cacheFile(bundle: string, env: NodeJS.ProcessEnv): string {
   return join(base, "acme-tf", "code-cache", `${key}.bin`);
 }
 
-/** The cache's V8 data, checked against our own checksum (V8 would not catch every corruption). */
-function readCache(file: string, outcome: CodeCacheOutcome): Buffer | undefined {
+/**
+ * The file: MAGIC, the SHA-256 of the rest, then what the cache covers (names joined by
+ * commas, a line) and V8's data. Our own checksum: V8 would not catch every corruption.
+ */
+function readCache(file: string, outcome: CodeCacheOutcome): { data: Buffer; covered: Set<string> } | undefined {
   let content: Buffer;
   try {
     content = readFileSync(file);
@@ -95,22 +112,24 @@ function readCache(file: string, outcome: CodeCacheOutcome): Buffer | undefined 
     return undefined;
   }
   const header = Buffer.from(MAGIC);
-  const data = content.subarray(header.length + CHECKSUM_BYTES);
+  const rest = content.subarray(header.length + CHECKSUM_BYTES);
   const checksum = content.subarray(header.length, header.length + CHECKSUM_BYTES);
-  if (!content.subarray(0, header.length).equals(header) || !createHash("sha256").update(data).digest().equals(checksum)) {
+  const lineEnd = rest.indexOf(0x0a);
+  if (!content.subarray(0, header.length).equals(header) || !createHash("sha256").update(rest).digest().equals(checksum) || lineEnd < 0) {
     outcome.reason = "corrupt (header or checksum does not match)";
     return undefined;
   }
-  return data;
+  const names = rest.subarray(0, lineEnd).toString();
+  return { data: rest.subarray(lineEnd + 1), covered: new Set(names ? names.split(",") : []) };
 }
 
 /** At exit, so that every function compiled meanwhile is in it; atomic, so a reader never sees half a file. */
-function writeCache(script: Script, file: string): void {
+function writeCache(script: Script, file: string, covered: Set<string>): void {
   try {
-    const data = script.createCachedData();
+    const rest = Buffer.concat([Buffer.from(`${[...covered].sort().join(",")}\n`), script.createCachedData()]);
     mkdirSync(dirname(file), { recursive: true });
     const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, Buffer.concat([Buffer.from(MAGIC), createHash("sha256").update(data).digest(), data]));
+    writeFileSync(partial, Buffer.concat([Buffer.from(MAGIC), createHash("sha256").update(rest).digest(), rest]));
     renameSync(partial, file);
     prune(dirname(file), file);
   } catch {

@@ -35,7 +35,7 @@ const MARKDOWN = 1;
 type Handler = (request: Message) => Promise<Message>;
 
 /** The Provider service implementation for one protocol version. */
-export function providerService(version: ProtocolVersion, provider: () => Promise<ProviderServer>, logger: Logger): ServiceImplementation {
+export function providerService(version: ProtocolVersion, provider: () => Promise<ProviderServer>, logger: Logger, onCall?: (rpc: string) => void): ServiceImplementation {
   const names = RPC_NAMES[version];
   const schemas = async () => (await provider()).schemas();
   const resourceBlock = async (typeName: string) => schemaOf((await schemas()).resources, typeName, "resource").block;
@@ -143,14 +143,15 @@ export function providerService(version: ProtocolVersion, provider: () => Promis
     },
   };
 
-  return Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, unary(name, handler, logger)]));
+  return Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, unary(name, handler, logger, onCall)]));
 }
 
 /** Run a handler; failures become diagnostics (the user sees a message, never a stack trace). */
 /** Every failure becomes a diagnostic: Terraform shows those, and a failed call only as "rpc error". */
-function unary(name: string, handler: Handler, logger: Logger): UnaryMethod {
+function unary(name: string, handler: Handler, logger: Logger, onCall?: (rpc: string) => void): UnaryMethod {
   return (request) => {
     const started = performance.now();
+    onCall?.(name);
     return handler(request)
       .catch((cause: unknown) => {
         if (cause instanceof DiagnosticsError) return diagnosticsResponse(cause.diagnostics);

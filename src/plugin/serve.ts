@@ -19,6 +19,8 @@ export interface ServeOptions {
   /** Loaded after the handshake so that heavy modules do not delay it. */
   loadProvider: () => Promise<ProviderServer>;
   logger: Logger;
+  /** Told the name of every provider RPC as it starts. */
+  onCall?: (rpc: string) => void;
   env?: NodeJS.ProcessEnv;
   /** Where the handshake line goes; stdout for Terraform. */
   writeHandshake?: (line: string) => void;
@@ -51,7 +53,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     tls,
     onProblem: (message) => logger.debug(message),
   });
-  server.addService(`tfplugin${handshake.protocol}.Provider`, providerService(handshake.protocol, provider, logger));
+  server.addService(`tfplugin${handshake.protocol}.Provider`, providerService(handshake.protocol, provider, logger, options.onCall));
   addSideServices(server, () => {
     logger.debug("shutdown requested by the client");
     // Let the answer go out before leaving (closing waits for it), but never linger:

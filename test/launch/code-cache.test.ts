@@ -29,11 +29,12 @@ function cacheFile(home: string): string {
   return join(dir, files[0]!);
 }
 
-/** Start, serve one schema, shut down; the code cache line of the debug log. */
-async function start(home: string): Promise<Record<string, unknown>> {
+/** Start, serve one schema (and `also`), shut down; the code cache line of the debug log. */
+async function start(home: string, also: (provider: ProviderProcess) => Promise<unknown> = async () => undefined): Promise<Record<string, unknown>> {
   const provider = await ProviderProcess.start({ env: { XDG_CACHE_HOME: home, TF_LOG: "DEBUG" } });
   const schema = await provider.rpc("GetProviderSchema");
   expect(Object.keys(schema.resource_schemas)).toContain("acme_certificate");
+  await also(provider);
   const shutdown = await provider.shutdown();
   expect(shutdown.exit.code).toBe(0);
   const lines = provider.stderrLines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -50,6 +51,30 @@ test("written at the first exit, used by the next start", async () => {
   expect(await start(home)).toMatchObject({ "@message": "code cache used", file });
 });
 
+/** What a cache file says it covers: the line after the header and checksum. */
+function coverage(file: string): string {
+  const content = readFileSync(file);
+  const rest = content.subarray(content.indexOf(0x0a) + 1 + 32);
+  return rest.subarray(0, rest.indexOf(0x0a)).toString();
+}
+
+test("a start that serves calls the cache has not seen writes it again, with them; a start it covers leaves it alone", async () => {
+  const home = cacheHome();
+  await start(home);
+  const file = cacheFile(home);
+  expect(coverage(file)).toBe("GetProviderSchema");
+  const validate = async (provider: ProviderProcess) => {
+    const block = (await provider.schemas()).provider;
+    expect((await provider.rpc("ValidateProviderConfig", { config: provider.dynamicValue(block, {}) })).diagnostics).toEqual([]);
+  };
+  expect(await start(home, validate)).toMatchObject({ "@message": "code cache used" });
+  expect(coverage(file)).toBe("GetProviderSchema,ValidateProviderConfig");
+  const rewritten = readFileSync(file);
+  expect(await start(home)).toMatchObject({ "@message": "code cache used" });
+  expect(await start(home, validate)).toMatchObject({ "@message": "code cache used" });
+  expect(readFileSync(file).equals(rewritten)).toBe(true);
+});
+
 test.each([
   ["a flipped byte", (content: Buffer) => Buffer.concat([content.subarray(0, -1), Buffer.from([content[content.length - 1]! ^ 0xff])]), /corrupt/],
   ["a truncated file", (content: Buffer) => content.subarray(0, content.length >> 1), /corrupt/],
@@ -58,8 +83,8 @@ test.each([
     "a well-formed cache made for other code (as by another node or bundle)",
     (content: Buffer) => {
       const header = content.subarray(0, content.indexOf(0x0a) + 1);
-      const data = new Script("globalThis.other = 1 + 1").createCachedData();
-      return Buffer.concat([header, createHash("sha256").update(data).digest(), data]);
+      const rest = Buffer.concat([Buffer.from("GetProviderSchema\n"), new Script("globalThis.other = 1 + 1").createCachedData()]);
+      return Buffer.concat([header, createHash("sha256").update(rest).digest(), rest]);
     },
     /rejected by V8/,
   ],

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GrpcServer, HOLD_OPEN } from "../../dist/plugin/grpc-server.js";
+import type { Message } from "../../src/plugin/grpc-definitions.js";
 
 const HEALTH = "/grpc.health.v1.Health/Check";
 const MAX_BYTES = 1024;
@@ -28,7 +29,7 @@ beforeEach(async () => {
   let answered!: () => void;
   slowCallAnswered = new Promise((resolve) => (answered = resolve));
   server.addService("grpc.health.v1.Health", {
-    Check: async (request: { service: string }) => {
+    Check: async (request: Message) => {
       if (request.service === "slow") {
         await new Promise<void>((resolve) => (releaseSlowCall = resolve));
         setImmediate(answered);
