@@ -35,7 +35,10 @@ if ! command -v "$node" >/dev/null 2>&1; then
   echo "$message" >&2
   exit 1
 fi
-${HAND_OVER_EXTRA_CA_CERTS_SH}exec "$node" "$(dirname "$(readlink -f "$0")")/${LOADER_FILE}" "$@"
+self=$0
+if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
+case $self in */*) dir=\${self%/*} ;; *) dir=. ;; esac
+${HAND_OVER_EXTRA_CA_CERTS_SH}exec "$node" "$dir/${LOADER_FILE}" "$@"
 `;
 
 /** Writes the Node package into `directory`; returns the executable's path. */
