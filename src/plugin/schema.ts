@@ -40,8 +40,16 @@ export interface Schema {
   block: Block;
 }
 
-/** The cty object type a block stands for: what its values are decoded as. */
+const blockTypes = new WeakMap<Block, CtyType>();
+
+/** The cty object type a block stands for: what its values are decoded as. Schemas do not change: computed once per block. */
 export function blockType(block: Block): CtyType {
+  let type = blockTypes.get(block);
+  if (!type) blockTypes.set(block, (type = impliedType(block)));
+  return type;
+}
+
+function impliedType(block: Block): CtyType {
   const fields: Record<string, CtyType> = {};
   for (const [name, attribute] of Object.entries(block.attributes)) fields[name] = attribute.type;
   for (const [name, nested] of Object.entries(block.blocks ?? {})) {
