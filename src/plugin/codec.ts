@@ -3,7 +3,7 @@
 // string or a number Terraform sent as decimal text.
 import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
 import { blockType, type Block, type CtyType } from "./schema.js";
-import { DecimalNumber, UNKNOWN, Unknown, isRecord, type TfObject, type TfValue } from "./values.js";
+import { DecimalNumber, UNKNOWN, Unknown, isRecord, isWhollyKnown, type TfObject, type TfValue } from "./values.js";
 
 // Extension 0 is cty's unknown; 12 is an unknown with refinements (which we may ignore).
 const UNKNOWN_EXTENSION = 0;
@@ -74,6 +74,35 @@ function quoteInexactNumbers(text: string): string {
 export function encodeBlock(block: Block, value: TfObject | null): Uint8Array {
   if (value === null) return encodeRaw(null);
   return encodeRaw(toWire(conformToBlock(block, value)));
+}
+
+/**
+ * A value decoded from Terraform's bytes, kept with them: a refresh or plan that changes
+ * nothing (the common case with many resources in the state) sends those bytes back
+ * instead of encoding the same value again.
+ */
+export interface Decoded {
+  value: TfObject | null;
+  bytes: Uint8Array;
+}
+
+export function decodeBlockKeeping(block: Block, bytes: Uint8Array): Decoded {
+  return { value: decodeBlock(block, bytes), bytes };
+}
+
+/**
+ * encodeBlock, or `source.bytes` when `value` holds, attribute by attribute and block by
+ * block, the very values decoded from them (a spread of the decoded state that changed
+ * nothing) and nothing unknown: the same value, as Terraform itself encoded it.
+ */
+export function encodeBlockFrom(block: Block, value: TfObject | null, source: Decoded): Uint8Array {
+  return source.value !== null && value !== null && sameMembers(block, value, source.value) && isWhollyKnown(value) ? source.bytes : encodeBlock(block, value);
+}
+
+function sameMembers(block: Block, a: TfObject, b: TfObject): boolean {
+  for (const name of Object.keys(block.attributes)) if ((a[name] ?? null) !== (b[name] ?? null)) return false;
+  for (const name of Object.keys(block.blocks ?? {})) if ((a[name] ?? null) !== (b[name] ?? null)) return false;
+  return true;
 }
 
 function encodeRaw(value: unknown): Uint8Array {

@@ -1,6 +1,6 @@
 // Protocol 5 and 6 as thin adapters onto one ProviderServer: names of a few RPCs differ,
 // the messages used here do not. Values are decoded with the schema of their type.
-import { decodeBlock, encodeBlock, parseJsonState, type JsonState } from "./codec.js";
+import { decodeBlock, decodeBlockKeeping, encodeBlock, encodeBlockFrom, parseJsonState, type JsonState } from "./codec.js";
 import { DiagnosticsError, error, type AttributePath, type Diagnostic } from "./diagnostics.js";
 import type { Message } from "./grpc-definitions.js";
 import type { ServiceImplementation, UnaryMethod } from "./grpc-server.js";
@@ -87,23 +87,28 @@ export function providerService(version: ProtocolVersion, provider: () => Promis
     },
     ReadResource: async (req) => {
       const block = await resourceBlock(req.type_name);
-      const current = decodeBlock(block, req.current_state.msgpack);
+      const current = decodeBlockKeeping(block, req.current_state.msgpack);
       const privateData = Buffer.from(req.private ?? []);
-      if (current === null) return { new_state: { msgpack: encodeBlock(block, null) }, private: privateData, diagnostics: [] };
-      const result = await (await provider()).readResource(req.type_name, current, privateData);
-      return { new_state: { msgpack: encodeBlock(block, result.newState) }, private: result.private, ...diagnosticsOnly(result.diagnostics) };
+      if (current.value === null) return { new_state: { msgpack: encodeBlock(block, null) }, private: privateData, diagnostics: [] };
+      const result = await (await provider()).readResource(req.type_name, current.value, privateData);
+      return { new_state: { msgpack: encodeBlockFrom(block, result.newState, current) }, private: result.private, ...diagnosticsOnly(result.diagnostics) };
     },
     PlanResourceChange: async (req) => {
       const block = await resourceBlock(req.type_name);
+      const priorBytes: Uint8Array = req.prior_state?.msgpack ?? new Uint8Array();
+      const proposedBytes: Uint8Array = req.proposed_new_state?.msgpack ?? new Uint8Array();
+      const prior = decodeBlock(block, priorBytes);
+      // Nothing changed in the configuration: Terraform proposes the prior state, byte for byte.
+      const proposed = Buffer.compare(proposedBytes, priorBytes) === 0 ? { value: prior, bytes: proposedBytes } : decodeBlockKeeping(block, proposedBytes);
       const result = await (await provider()).planResourceChange({
         typeName: req.type_name,
-        priorState: decodeBlock(block, req.prior_state?.msgpack ?? new Uint8Array()),
-        proposedNewState: decodeBlock(block, req.proposed_new_state?.msgpack ?? new Uint8Array()),
+        priorState: prior,
+        proposedNewState: proposed.value,
         config: decodeBlock(block, req.config?.msgpack ?? new Uint8Array()),
         priorPrivate: Buffer.from(req.prior_private ?? []),
       });
       return {
-        planned_state: { msgpack: encodeBlock(block, result.plannedState) },
+        planned_state: { msgpack: encodeBlockFrom(block, result.plannedState, proposed) },
         requires_replace: result.requiresReplace.map(pathToProto),
         planned_private: result.plannedPrivate,
         ...diagnosticsOnly(result.diagnostics),

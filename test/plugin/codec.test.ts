@@ -2,7 +2,7 @@
 // unknowns, numbers kept in their original form, nested blocks never nil, every
 // attribute present, NFC strings, and type errors reported as WireFormatError.
 import { decode, encode, ExtData } from "@msgpack/msgpack";
-import { conformToBlock, decodeBlock, decodeJsonState, decodeMsgpack, encodeBlock, parseJsonState, WireFormatError } from "../../src/plugin/codec.js";
+import { conformToBlock, decodeBlock, decodeBlockKeeping, decodeJsonState, decodeMsgpack, encodeBlock, encodeBlockFrom, parseJsonState, WireFormatError } from "../../src/plugin/codec.js";
 import type { Block } from "../../src/plugin/schema.js";
 import { DecimalNumber, UNKNOWN, type TfObject } from "../../src/plugin/values.js";
 
@@ -166,6 +166,35 @@ describe("strings", () => {
     const wire = rawMap(encodeBlock(block, { names: ["A\u030a"], rule: [{ id: "A\u030a" }] }));
     expect(wire.names).toEqual(["\u00c5"]);
     expect(wire.rule).toEqual([{ id: "\u00c5" }]);
+  });
+});
+
+describe("values sent back as Terraform encoded them (refresh and plan without changes)", () => {
+  // Keys in another order than the schema's, as Terraform (cty) sorts them: only the very bytes match.
+  const wire = encode({ count: 2, enabled: true, member: [], name: "x", names: ["a"], rule: [{ id: "r" }], settings: null, tags: { k: "v" }, zone: {} });
+
+  test("a value holding the decoded values, attribute by attribute, is sent back as the same bytes", () => {
+    const source = decodeBlockKeeping(block, wire);
+    const refreshed = { ...source.value!, name: source.value!.name };
+    expect(encodeBlockFrom(block, refreshed, source)).toBe(wire);
+  });
+
+  test("a changed attribute or nested block is encoded", () => {
+    const source = decodeBlockKeeping(block, wire);
+    expect(rawMap(encodeBlockFrom(block, { ...source.value!, name: "y" }, source)).name).toBe("y");
+    // Equal content in a new array is still encoded: only the decoded values themselves are trusted.
+    expect(encodeBlockFrom(block, { ...source.value!, names: ["a"] }, source)).not.toBe(wire);
+    expect(rawMap(encodeBlockFrom(block, { ...source.value!, rule: [] }, source)).rule).toEqual([]);
+  });
+
+  test("a value with something unknown is encoded (the planned unknown, not Terraform's refined one)", () => {
+    const refined = encode({ count: 2, enabled: true, member: [], name: new ExtData(12, new Uint8Array([0x81, 0x01, 0xc3])), names: ["a"], rule: [], settings: null, tags: null, zone: {} });
+    const source = decodeBlockKeeping(block, refined);
+    expect(hex(encodeBlockFrom(block, source.value, source))).toContain("a46e616d65d40000");
+  });
+
+  test("null is encoded as nil", () => {
+    expect(hex(encodeBlockFrom(block, null, decodeBlockKeeping(block, wire)))).toBe("c0");
   });
 });
 
