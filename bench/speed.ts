@@ -7,7 +7,8 @@
 //     provider (outputs only) and against the previous build;
 //   - one `terraform apply` of 1, 10, 100 certificates (the lab: Pebble, bind9, unbound, the
 //     exec program examples/exec/nsupdate.sh): cost per extra certificate, wall and CPU;
-//   - `terraform plan` with 200 certificates in the state.
+//   - `terraform plan` with 200 certificates in the state, and as a baseline of Terraform's
+//     own cost, a plan of as many built-in terraform_data resources holding as much text.
 //
 //   npm run build
 //   git worktree add /tmp/acme-tf-previous <commit> && (cd /tmp/acme-tf-previous && ln -s "$PWD/node_modules" . && npm run build)
@@ -191,6 +192,37 @@ async function workspace(terraform: Terraform, env: Record<string, string>, main
 }
 
 const APPLY = ["apply", "-auto-approve", "-input=false", "-no-color"];
+const PLAN = ["plan", "-input=false", "-no-color"];
+
+/** The text attributes of every acme_certificate in a state, each cut to half (terraform_data stores its input twice: input and output). */
+function certificateTexts(stateFile: string): Record<string, string>[] {
+  const state = JSON.parse(readFileSync(stateFile, "utf8")) as { resources: { type: string; instances: { attributes: Record<string, unknown> }[] }[] };
+  return state.resources
+    .filter((resource) => resource.type === "acme_certificate")
+    .flatMap((resource) => resource.instances)
+    .map(({ attributes }) => Object.fromEntries(Object.entries(attributes).flatMap(([name, value]) => (typeof value === "string" ? [[name, value.slice(0, value.length >> 1)]] : []))));
+}
+
+/**
+ * terraform_data per certificate: with CERTIFICATE_STACK's for_each over the certificates'
+ * names (Terraform evaluates it again for every instance, so its size counts), and with count.
+ */
+const TERRAFORM_DATA_STACKS = {
+  "the stack's for_each": `variable "certificates" { type = list(list(string)) }
+variable "items" { type = list(map(string)) }
+resource "terraform_data" "item" {
+  for_each = { for index, names in var.certificates : tostring(index) => names }
+  input    = var.items[tonumber(each.key)]
+}
+`,
+  count: `variable "certificates" { type = list(list(string)) }
+variable "items" { type = list(map(string)) }
+resource "terraform_data" "item" {
+  count = length(var.items)
+  input = var.items[count.index]
+}
+`,
+};
 
 // ---------------------------------------------------------------------------------------
 // Report
@@ -330,10 +362,23 @@ async function main(): Promise<void> {
     forget();
     await applyCertificates(options.planState);
     const plans: Measured[] = [];
-    for (let run = 0; run < 3; run++) plans.push(await terraform.run(stack.dir, stack.env, ["plan", "-input=false", "-no-color"]));
+    for (let run = 0; run < 3; run++) plans.push(await terraform.run(stack.dir, stack.env, PLAN));
     const planMs = median(plans.map((p) => p.wallMs))!;
     say(`\nterraform plan, ${options.planState} certificates in the state (3 runs): median ${fmt(planMs, 0)} ms wall, ${fmt(median(plans.map((p) => p.cpuMs)), 0)} ms CPU (terraform and providers), ${fmt(median(plans.map((p) => p.machineCpuMs)), 0)} ms machine CPU, ${fmt(median(plans.map((p) => p.providerCpuMs)), 0)} ms CPU (providers)`);
     say(`goal: <= ${GOALS.planMs} ms: ${verdict(planMs, GOALS.planMs)}`);
+    // Terraform's own share: as many terraform_data resources (built in: no plugin, no
+    // schema of ours) holding as much text as the certificates' state, planned the same way.
+    const texts = certificateTexts(join(stack.dir, "terraform.tfstate"));
+    const { certificates } = JSON.parse(readFileSync(join(stack.dir, "terraform.tfvars.json"), "utf8")) as { certificates: string[][] };
+    for (const [label, mainTf] of Object.entries(TERRAFORM_DATA_STACKS)) {
+      const baseline = await workspace(terraform, env, mainTf);
+      writeFileSync(join(baseline.dir, "terraform.tfvars.json"), JSON.stringify({ certificates, items: texts }));
+      await terraform.run(baseline.dir, baseline.env, APPLY);
+      const runs: Measured[] = [];
+      for (let run = 0; run < 3; run++) runs.push(await terraform.run(baseline.dir, baseline.env, PLAN));
+      say(`  baseline, ${texts.length} terraform_data with ${label}: median ${fmt(median(runs.map((r) => r.wallMs)), 0)} ms wall, ${fmt(median(runs.map((r) => r.cpuMs)), 0)} ms CPU (terraform alone)`);
+      rmSync(baseline.dir, { recursive: true, force: true });
+    }
     rmSync(stack.dir, { recursive: true, force: true });
   } catch (cause) {
     process.stdout.write(`\nbenchmark stopped early: ${cause instanceof Error ? cause.message : String(cause)}\n`);
