@@ -4,7 +4,7 @@
 //
 // Runs against dist/ (`npm run build` first), like Terraform does.
 import * as grpc from "@grpc/grpc-js";
-import { decode, ExtData } from "@msgpack/msgpack";
+import { decode, encode, ExtData } from "@msgpack/msgpack";
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
 import type { Message } from "../../src/plugin/grpc-definitions.js";
@@ -320,6 +320,32 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
     });
     expect(response.diagnostics).toEqual([]);
     expect(response.requires_replace.map((p: Message) => p.steps.map((s: Message) => s[s.selector]))).toEqual([["email_address"]]);
+  });
+
+  test("PlanResourceChange without changes answers the proposed state as Terraform encoded it, byte for byte", async () => {
+    const block = await provider.resourceBlock("acme_registration");
+    const state = {
+      id: "https://ca.test/acct/1",
+      registration_url: "https://ca.test/acct/1",
+      account_key_pem: "KEY",
+      account_key_algorithm: "ECDSA",
+      account_key_ecdsa_curve: "P384",
+      account_key_rsa_bits: 4096,
+      email_address: "admin@example.com",
+      external_account_binding: [],
+    };
+    // Keys sorted, as cty writes them; this provider's own encoding follows the schema's order.
+    const terraformBytes = encode(Object.fromEntries(Object.entries(state).sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(Buffer.from(terraformBytes).equals(Buffer.from(provider.dynamicValue(block, state).msgpack))).toBe(false);
+    const response = await provider.rpc("PlanResourceChange", {
+      type_name: "acme_registration",
+      prior_state: { msgpack: terraformBytes },
+      proposed_new_state: { msgpack: terraformBytes },
+      config: provider.dynamicValue(block, { email_address: "admin@example.com" }),
+      prior_private: Buffer.alloc(0),
+    });
+    expect(response.diagnostics).toEqual([]);
+    expect(Buffer.from(response.planned_state.msgpack).toString("hex")).toBe(Buffer.from(terraformBytes).toString("hex"));
   });
 
   test("ReadResource of a null state answers null (c0), never empty bytes", async () => {
