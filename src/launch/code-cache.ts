@@ -1,5 +1,5 @@
 // Runs the provider bundle (provider.cjs, next to this loader) with a V8 code cache:
-// compiling the ~2.5 MB bundle is a large part of each start, and Terraform starts the
+// compiling the ~1.7 MB bundle is a large part of each start, and Terraform starts the
 // provider 3-4 times per apply. Node 20 has no module compile cache
 // (module.enableCompileCache is 22.1+), so the bundle is compiled here with vm.Script and
 // `cachedData`, as Node's own CommonJS loader would run it.
@@ -11,9 +11,10 @@
 // next starts use it. It holds the functions that process compiled, so it is written
 // again, with more, by a process that did what the cache has not seen (an RPC the writer
 // never served: each of Terraform's 3-4 starts per apply serves different ones, and the
-// first is usually the schema alone). Anything wrong with it (another node, another bundle, a corrupt or
-// unreadable file, a read-only directory) only costs the compile: the provider starts as
-// without a cache, and says why in its debug log (see codeCacheOutcome).
+// first is usually the schema alone). Anything wrong with it (another node, another
+// bundle, a corrupt or unreadable file, a read-only directory) only costs the compile:
+// the provider starts as without a cache, and says why in its debug log (see
+// codeCacheOutcome).
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -35,7 +36,7 @@ const OUTCOME = Symbol.for("acme-tf.code-cache");
 const MAGIC = "acme-tf code cache 2\n";
 const CHECKSUM_BYTES = 32;
 // Every node upgrade and every install (a new `terraform init` directory included) starts
-// a new ~0.7 MB file. When one is written, the others not used for a month are removed,
+// a new ~0.5 MB file. When one is written, the others not used for a month are removed,
 // and beyond the most recently used few; a cache in use is touched at each start.
 const KEPT_FILES = 16;
 const UNUSED_FOR_MS = 30 * 24 * 3600 * 1000;

@@ -16,7 +16,7 @@ import type { TLSSocket } from "node:tls";
 import { methodsOf, type Message } from "./grpc-definitions.js";
 import type { MethodCodecs } from "./protocol-codecs.js";
 
-/** A unary method; the server never gives it a failed call, so it answers with a message. */
+/** A unary method: it answers every call with a message (failures as diagnostics in it). */
 export type UnaryMethod = (request: Message) => Promise<Message>;
 /** A streaming method this server accepts and keeps open, silent, until shutdown. */
 export const HOLD_OPEN = "hold open";
