@@ -1,6 +1,7 @@
 // The provider's package kinds side by side (part of bench/startup.ts): the Node package
 // (`acme-tf install`: launcher + bundle, node from PATH) and the single executable of
-// this machine's platform, without and with a V8 code cache in its blob. For each:
+// this machine's platform (both run the bundle with a code cache made on the machine,
+// src/launch/code-cache.ts). For each:
 // spawn -> handshake, peak RSS, package size, and `terraform init` + `plan` (Terraform
 // hashes the whole package on every command, so size costs time there).
 // A startup snapshot (SEA useSnapshot) is not among them: it would need the bundle split
@@ -30,14 +31,12 @@ async function prepare(scratch: string): Promise<Kind[]> {
   const kinds: Kind[] = [];
   const node = join(scratch, "node-package");
   kinds.push({ label: "Node package (launcher + bundle)", plugins: node, executable: writeNodePackage(packageDir(node)) });
-  for (const codeCache of [false, true]) {
-    const plugins = join(scratch, codeCache ? "sea-code-cache" : "sea");
-    const executable = join(packageDir(plugins), providerExecutableName());
-    mkdirSync(packageDir(plugins), { recursive: true });
-    process.stdout.write(`  building the ${buildPlatform().name} single executable${codeCache ? " with a code cache" : ""}...\n`);
-    await buildSingleExecutable({ platform: buildPlatform(), bundle: BUILT_BUNDLE, output: executable, codeCache });
-    kinds.push({ label: `single executable${codeCache ? " + code cache" : ""}`, plugins, executable });
-  }
+  const plugins = join(scratch, "sea");
+  const executable = join(packageDir(plugins), providerExecutableName());
+  mkdirSync(packageDir(plugins), { recursive: true });
+  process.stdout.write(`  building the ${buildPlatform().name} single executable...\n`);
+  await buildSingleExecutable({ platform: buildPlatform(), bundle: BUILT_BUNDLE, output: executable });
+  kinds.push({ label: "single executable", plugins, executable });
   return kinds;
 }
 

@@ -19,16 +19,19 @@ const nodeCheck = `"use strict";
   } }
 const __acme_tf_module_url = require("node:url").pathToFileURL(__filename).href;`;
 
-// The Node package's entry: runs provider.cjs with a V8 code cache (src/launch/code-cache.ts).
-await build({
-  entryPoints: ["dist/launch/start.js"],
-  outfile: "dist/bundle/start.cjs",
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-});
+// The entries that run provider.cjs with a V8 code cache (src/launch/code-cache.ts): the
+// Node package's, and the single executable's (the bundle is an asset of it).
+for (const entry of ["start", "sea-start"]) {
+  await build({
+    entryPoints: [`dist/launch/${entry}.js`],
+    outfile: `dist/bundle/${entry}.cjs`,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+  });
+}
 
 await build({
   entryPoints: ["dist/cli/provider.js"],

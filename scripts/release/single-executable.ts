@@ -1,14 +1,16 @@
-// A single executable of the provider (Node's single executable applications): the
-// bundle, as a blob, injected into a copy of the platform's official node binary. It runs
-// where no Node is installed. The blob is written by the build machine's node binary of
-// the same version (the blob format is tied to the Node version); a V8 code cache is tied
-// to the exact binary too, so it is only possible for the build machine's own platform.
+// A single executable of the provider (Node's single executable applications): a blob
+// injected into a copy of the platform's official node binary, holding the loader
+// (sea-start.cjs) as its main script and the bundle as an asset. It runs where no Node is
+// installed. The blob is written by the build machine's node binary of the same version
+// (the blob format is tied to the Node version). No V8 code cache in it: the loader makes
+// one on the user's machine (src/launch/sea-start.ts), and the zips stay reproducible.
 import { execFile } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { inject } from "postject";
+import { BUNDLE_FILE, SEA_LOADER_FILE } from "../../src/launch/index.js";
 import { nodeBinary } from "./node-binary.js";
 import { findPlatform, type Platform } from "./platforms.js";
 
@@ -19,11 +21,9 @@ const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 
 export interface SingleExecutableOptions {
   platform: Platform;
-  /** The CommonJS bundle (dist/bundle/provider.cjs). */
+  /** The CommonJS bundle (dist/bundle/provider.cjs); the loader is built next to it. */
   bundle: string;
   output: string;
-  /** V8 code cache in the blob: the build machine's platform only. */
-  codeCache?: boolean;
 }
 
 /** The platform of the machine building, in Terraform's naming (release builds on Linux). */
@@ -33,16 +33,18 @@ export function buildPlatform(): Platform {
 }
 
 export async function buildSingleExecutable(options: SingleExecutableOptions): Promise<void> {
-  const builder = buildPlatform();
-  if (options.codeCache && options.platform.name !== builder.name) {
-    throw new Error(`a code cache can only be built for this machine's platform (${builder.name}), not ${options.platform.name}`);
-  }
-  const [target, blobWriter] = await Promise.all([nodeBinary(options.platform), nodeBinary(builder)]);
+  const [target, blobWriter] = await Promise.all([nodeBinary(options.platform), nodeBinary(buildPlatform())]);
   const scratch = mkdtempSync(join(tmpdir(), "acme-tf-sea-"));
   try {
     const config = join(scratch, "sea-config.json");
     const blob = join(scratch, "provider.blob");
-    writeFileSync(config, JSON.stringify({ main: options.bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: options.codeCache ?? false }));
+    const sea = {
+      main: join(dirname(options.bundle), SEA_LOADER_FILE),
+      assets: { [BUNDLE_FILE]: options.bundle },
+      output: blob,
+      disableExperimentalSEAWarning: true,
+    };
+    writeFileSync(config, JSON.stringify(sea));
     await run(blobWriter, ["--experimental-sea-config", config], { cwd: scratch, env: { ...process.env, NODE_OPTIONS: "" } });
     copyFileSync(target, options.output);
     chmodSync(options.output, 0o755);

@@ -1,4 +1,5 @@
-// Runs the provider bundle (provider.cjs, next to this loader) with a V8 code cache:
+// Runs the provider bundle (provider.cjs: next to the Node package's loader, or an asset of
+// the single executable) with a V8 code cache:
 // compiling the ~1.7 MB bundle is a large part of each start, and Terraform starts the
 // provider 3-4 times per apply. Node 20 has no module compile cache
 // (module.enableCompileCache is 22.1+), so the bundle is compiled here with vm.Script and
@@ -53,17 +54,25 @@ export function markCovered(part: string): void {
   codeCacheOutcome()?.covered.add(part);
 }
 
-/** Compile and run `bundle` (a CommonJS file) with the code cache; returns when it has run. */
-export function runWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = process.env): void {
+/** The provider bundle (CommonJS) to run. */
+export interface Bundle {
+  source: string;
+  /** Its __filename (__dirname is the directory of it). */
+  filename: string;
+  /** The file standing for the code: its path, size, time and inode key the cache, so a new install or build starts a new one. */
+  identityFile: string;
+}
+
+/** Compile and run `bundle` with the code cache; returns when it has run. */
+export function runWithCodeCache(bundle: Bundle, env: NodeJS.ProcessEnv = process.env): void {
   const outcome: CodeCacheOutcome = { used: false, covered: new Set() };
   (globalThis as Record<symbol, CodeCacheOutcome>)[OUTCOME] = outcome;
-  const source = readFileSync(bundle, "utf8");
-  const file = cacheFile(bundle, env);
+  const file = cacheFile(bundle.identityFile, env);
   outcome.file = file;
   const cache = readCache(file, outcome);
   // The wrapper Node's CommonJS loader puts around a module.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${bundle.source}\n})`, {
+    filename: bundle.filename,
     ...(cache ? { cachedData: cache.data } : {}),
   });
   if (cache && script.cachedDataRejected) outcome.reason = "rejected by V8 (made by another node or for another bundle)";
@@ -75,14 +84,14 @@ export function runWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = proces
     writeCache(script, file, new Set([...seen, ...outcome.covered]));
   });
   const module = { exports: {} };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle.filename), module, bundle.filename, dirname(bundle.filename));
 }
 
 /** One file per node binary and installed bundle: a new node or a reinstall starts a new one. */
-function cacheFile(bundle: string, env: NodeJS.ProcessEnv): string {
-  const { size, mtimeMs, ino } = statSync(bundle);
+function cacheFile(identityFile: string, env: NodeJS.ProcessEnv): string {
+  const { size, mtimeMs, ino } = statSync(identityFile);
   const key = createHash("sha256")
-    .update(JSON.stringify([process.version, process.arch, process.execPath, bundle, size, mtimeMs, ino]))
+    .update(JSON.stringify([process.version, process.arch, process.execPath, identityFile, size, mtimeMs, ino]))
     .digest("hex")
     .slice(0, 32);
   const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");

@@ -12,6 +12,7 @@ import { PROVIDER_VERSION as VERSION } from "../../src/identity/index.js";
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../src/plugin/handshake.js";
 import { ACCOUNT, certificate, environment, opensslSerialHex, uniqueName, userEnv } from "../terraform/fixtures/stack.js";
 import { serveStatic, type StaticHttps } from "./static-https.js";
+import { ProviderProcess } from "../harness/provider-process.js";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 const PREFIX = `terraform-provider-acme_${VERSION}`;
@@ -176,6 +177,25 @@ describe("the release files", () => {
       expect(bytes.includes("NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1")).toBe(true);
       expect(bytes.includes("acme-tf provider: needs Node.js 20.9 or later")).toBe(true);
     }
+  });
+
+  test("the linux_amd64 executable makes a code cache at its first exit and starts with it the next time", async () => {
+    const binary = await unzipped(join(release, `${PREFIX}_linux_amd64.zip`));
+    const home = mkdtempSync(join(scratch, "sea-cache-"));
+    const outcomes: unknown[] = [];
+    for (let start = 0; start < 2; start++) {
+      const provider = await ProviderProcess.start({ command: { file: binary, args: [] }, env: { XDG_CACHE_HOME: home, TF_LOG: "DEBUG" } });
+      try {
+        expect(Object.keys((await provider.rpc("GetProviderSchema")).resource_schemas)).toContain("acme_certificate");
+        expect((await provider.shutdown()).exit.code).toBe(0);
+      } finally {
+        await provider.kill();
+      }
+      const entries = provider.stderrLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      outcomes.push(entries.find((entry) => /^code cache/.test(String(entry["@message"])))?.["@message"]);
+    }
+    expect(outcomes).toEqual(["code cache not used", "code cache used"]);
+    expect(readdirSync(join(home, "acme-tf", "code-cache")).filter((name) => name.endsWith(".bin"))).toHaveLength(1);
   });
 
   // qemu-user with Debian's arm64 runtime libraries (scripts/ensure-system-deps.sh installs both).
