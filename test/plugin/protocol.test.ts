@@ -297,18 +297,21 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
     expect(Object.keys(wire).sort()).toEqual(namesOf(block));
   });
 
+  /** A registration's state as Terraform holds it. */
+  const registrationState = (email: string) => ({
+    id: "https://ca.test/acct/1",
+    registration_url: "https://ca.test/acct/1",
+    account_key_pem: "KEY",
+    account_key_algorithm: "ECDSA",
+    account_key_ecdsa_curve: "P384",
+    account_key_rsa_bits: 4096,
+    email_address: email,
+    external_account_binding: [],
+  });
+
   test("PlanResourceChange with a changed email_address requires replacement at that path", async () => {
     const block = await provider.resourceBlock("acme_registration");
-    const prior = {
-      id: "https://ca.test/acct/1",
-      registration_url: "https://ca.test/acct/1",
-      account_key_pem: "KEY",
-      account_key_algorithm: "ECDSA",
-      account_key_ecdsa_curve: "P384",
-      account_key_rsa_bits: 4096,
-      email_address: "old@example.com",
-      external_account_binding: [],
-    };
+    const prior = registrationState("old@example.com");
     const config = { email_address: "new@example.com" };
     const proposed = { ...prior, email_address: "new@example.com" };
     const response = await provider.rpc("PlanResourceChange", {
@@ -324,16 +327,7 @@ describe.each([5, 6] as const)("protocol %i", (protocol) => {
 
   test("PlanResourceChange without changes answers the proposed state as Terraform encoded it, byte for byte", async () => {
     const block = await provider.resourceBlock("acme_registration");
-    const state = {
-      id: "https://ca.test/acct/1",
-      registration_url: "https://ca.test/acct/1",
-      account_key_pem: "KEY",
-      account_key_algorithm: "ECDSA",
-      account_key_ecdsa_curve: "P384",
-      account_key_rsa_bits: 4096,
-      email_address: "admin@example.com",
-      external_account_binding: [],
-    };
+    const state = registrationState("admin@example.com");
     // Keys sorted, as cty writes them; this provider's own encoding follows the schema's order.
     const terraformBytes = encode(Object.fromEntries(Object.entries(state).sort(([a], [b]) => (a < b ? -1 : 1))));
     expect(Buffer.from(terraformBytes).equals(Buffer.from(provider.dynamicValue(block, state).msgpack))).toBe(false);
