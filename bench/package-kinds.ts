@@ -1,7 +1,7 @@
 // The provider's package kinds side by side (part of bench/startup.ts): the Node package
-// (`acme-tf install`: launcher + bundle, node from PATH) and the single executable of
-// this machine's platform (both run the bundle with a code cache made on the machine,
-// src/launch/code-cache.ts). For each:
+// (`acme-tf install`: launcher + bundle, node from PATH) and the release package of this
+// machine's platform (the single executable; on Linux with its launcher). Both run the
+// bundle with a code cache made on the machine (src/launch/code-cache.ts). For each:
 // spawn -> handshake, peak RSS, package size, and `terraform init` + `plan` (Terraform
 // hashes the whole package on every command, so size costs time there).
 // A startup snapshot (SEA useSnapshot) is not among them: it would need the bundle split
@@ -10,11 +10,11 @@ import { execa } from "execa";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUILT_BUNDLE, providerExecutableName, writeNodePackage } from "../src/cli/node-package.js";
+import { providerExecutableName, writeNodePackage } from "../src/cli/node-package.js";
 import { terraformPlatform } from "../src/cli/platform.js";
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../src/identity/index.js";
 import { ProviderProcess } from "../test/harness/provider-process.js";
-import { buildPlatform, buildSingleExecutable } from "../scripts/release/single-executable.js";
+import { buildPlatform, buildReleasePackage } from "../scripts/release/single-executable.js";
 import { median, peakRssMb, Series } from "./measure.js";
 
 interface Kind {
@@ -32,11 +32,9 @@ async function prepare(scratch: string): Promise<Kind[]> {
   const node = join(scratch, "node-package");
   kinds.push({ label: "Node package (launcher + bundle)", plugins: node, executable: writeNodePackage(packageDir(node)) });
   const plugins = join(scratch, "sea");
-  const executable = join(packageDir(plugins), providerExecutableName());
-  mkdirSync(packageDir(plugins), { recursive: true });
-  process.stdout.write(`  building the ${buildPlatform().name} single executable...\n`);
-  await buildSingleExecutable({ platform: buildPlatform(), bundle: BUILT_BUNDLE, output: executable });
-  kinds.push({ label: "single executable", plugins, executable });
+  process.stdout.write(`  building the ${buildPlatform().name} release package...\n`);
+  const files = await buildReleasePackage(buildPlatform(), packageDir(plugins));
+  kinds.push({ label: "single executable (release package)", plugins, executable: files[providerExecutableName()]! });
   return kinds;
 }
 

@@ -9,15 +9,15 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { providerExecutableName, BUILT_BUNDLE } from "../src/cli/node-package.js";
+import { BUILT_BUNDLE } from "../src/cli/node-package.js";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../src/identity/index.js";
 import { SUPPORTED_PROTOCOLS } from "../src/plugin/index.js";
 import { packageHashV1, sha256File } from "./release/hashes.js";
 import { findPlatform, PLATFORMS, type Platform } from "./release/platforms.js";
 import { signDetached, signingKey, type SigningKey } from "./release/signing.js";
-import { buildSingleExecutable } from "./release/single-executable.js";
+import { buildReleasePackage } from "./release/single-executable.js";
 import { writeMirrorTree, writeRegistryTree, type Artifact } from "./release/trees.js";
-import { zipExecutable } from "./release/zip.js";
+import { zipExecutables } from "./release/zip.js";
 
 const USAGE = `Usage: npm run release -- (--base-url URL | --unsigned) [--platforms ${PLATFORMS.map((p) => p.name).join(",")}] [--out DIR]`;
 
@@ -60,17 +60,15 @@ async function key(unsigned: boolean): Promise<SigningKey | undefined> {
 }
 
 async function buildArtifact(platform: Platform, directory: string): Promise<Artifact> {
-  const name = providerExecutableName(platform.os);
-  const executable = join(directory, ".build", platform.name, name);
-  mkdirSync(join(executable, ".."), { recursive: true });
+  const build = join(directory, ".build", platform.name);
   try {
-    await buildSingleExecutable({ platform, bundle: BUILT_BUNDLE, output: executable });
+    const files = await buildReleasePackage(platform, build);
     const filename = `terraform-provider-${PROVIDER_TYPE}_${PROVIDER_VERSION}_${platform.name}.zip`;
     const zip = join(directory, filename);
-    await zipExecutable(executable, name, zip);
-    return { platform, zip, filename, shasum: await sha256File(zip), h1: await packageHashV1({ [name]: executable }) };
+    await zipExecutables(files, zip);
+    return { platform, zip, filename, shasum: await sha256File(zip), h1: await packageHashV1(files) };
   } finally {
-    rmSync(join(directory, ".build", platform.name), { recursive: true, force: true });
+    rmSync(build, { recursive: true, force: true });
   }
 }
 

@@ -5,12 +5,13 @@
 // (the blob format is tied to the Node version). No V8 code cache in it: the loader makes
 // one on the user's machine (src/launch/sea-start.ts), and the zips stay reproducible.
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { inject } from "postject";
-import { BUNDLE_FILE, SEA_LOADER_FILE } from "../../src/launch/index.js";
+import { providerExecutableName, BUILT_BUNDLE } from "../../src/cli/node-package.js";
+import { BUNDLE_FILE, EXECUTABLE_FILE, EXECUTABLE_LAUNCHER, SEA_LOADER_FILE } from "../../src/launch/index.js";
 import { nodeBinary } from "./node-binary.js";
 import { findPlatform, type Platform } from "./platforms.js";
 
@@ -52,4 +53,20 @@ export async function buildSingleExecutable(options: SingleExecutableOptions): P
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * A platform's release package in `directory`, as its zip holds it (name -> path): on
+ * Windows the single executable under the provider's name; elsewhere the launcher
+ * (src/launch/executable-launcher.ts) under that name and the executable beside it.
+ */
+export async function buildReleasePackage(platform: Platform, directory: string): Promise<Record<string, string>> {
+  mkdirSync(directory, { recursive: true });
+  const name = providerExecutableName(platform.os);
+  const windows = platform.os === "windows";
+  const executable = join(directory, windows ? name : EXECUTABLE_FILE);
+  const files = windows ? { [name]: executable } : { [name]: join(directory, name), [EXECUTABLE_FILE]: executable };
+  if (!windows) writeFileSync(files[name]!, EXECUTABLE_LAUNCHER, { mode: 0o755 });
+  await buildSingleExecutable({ platform, bundle: BUILT_BUNDLE, output: executable });
+  return files;
 }

@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "n
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../identity/index.js";
-import { BUNDLE_FILE, HAND_OVER_EXTRA_CA_CERTS_SH, LOADER_FILE } from "../launch/index.js";
+import { BUNDLE_FILE, HAND_OVER_EXTRA_CA_CERTS_SH, LAUNCHER_DIRECTORY_SH, LOADER_FILE } from "../launch/index.js";
 
 // From src/cli (tsx) and from dist/cli alike.
 export const BUILT_BUNDLE = fileURLToPath(new URL(`../../dist/bundle/${BUNDLE_FILE}`, import.meta.url));
@@ -35,10 +35,7 @@ if ! command -v "$node" >/dev/null 2>&1; then
   echo "$message" >&2
   exit 1
 fi
-self=$0
-if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
-case $self in */*) dir=\${self%/*} ;; *) dir=. ;; esac
-${HAND_OVER_EXTRA_CA_CERTS_SH}exec "$node" "$dir/${LOADER_FILE}" "$@"
+${LAUNCHER_DIRECTORY_SH}${HAND_OVER_EXTRA_CA_CERTS_SH}exec "$node" "$dir/${LOADER_FILE}" "$@"
 `;
 
 /** Writes the Node package into `directory`; returns the executable's path. */

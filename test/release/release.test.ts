@@ -17,6 +17,8 @@ import { ProviderProcess } from "../harness/provider-process.js";
 const REPO = new URL("../../", import.meta.url).pathname;
 const PREFIX = `terraform-provider-acme_${VERSION}`;
 const EXECUTABLE = `terraform-provider-acme_v${VERSION}`;
+/** Beside the launcher in the Linux zips. */
+const LINUX_BINARY = "acme-tf-provider";
 const PLATFORMS = ["linux_amd64", "linux_arm64", "windows_amd64"];
 const REGISTRY_HOST = "registry.acme-tf.test";
 
@@ -134,19 +136,20 @@ function tamperedZip(): Buffer {
 
 const unzipList = async (zip: string) => (await execa("unzip", ["-Z1", zip])).stdout.split("\n");
 /** The zip's one file, unpacked into a directory of its own (the executables are ~100 MB: not through a pipe). */
-async function unzipped(zip: string): Promise<string> {
+/** `entry` of a zip, unpacked: the provider's name by default (the launcher on Linux). */
+async function unzipped(zip: string, entry?: string): Promise<string> {
   const directory = join(scratch, "unzipped", zip.split("/").pop()!);
   mkdirSync(directory, { recursive: true });
   await execa("unzip", ["-q", "-o", zip, "-d", directory]);
-  return join(directory, (await unzipList(zip))[0]!);
+  return join(directory, entry ?? (await unzipList(zip))[0]!);
 }
 
 describe("the release files", () => {
-  test("zips of one executable each, SHA256SUMS of the zips and the manifest, a binary signature by GPG_FINGERPRINT's key", async () => {
+  test("zips (the executable; on Linux its launcher first, under the provider's name), SHA256SUMS of the zips and the manifest, a binary signature by GPG_FINGERPRINT's key", async () => {
     const files = readdirSync(release).filter((name) => !["registry", "mirror"].includes(name)).sort();
     expect(files).toEqual([`${PREFIX}_SHA256SUMS`, `${PREFIX}_SHA256SUMS.sig`, ...PLATFORMS.map((p) => `${PREFIX}_${p}.zip`), `${PREFIX}_manifest.json`].sort());
     for (const platform of PLATFORMS) {
-      expect(await unzipList(join(release, `${PREFIX}_${platform}.zip`))).toEqual([platform.startsWith("windows") ? `${EXECUTABLE}.exe` : EXECUTABLE]);
+      expect(await unzipList(join(release, `${PREFIX}_${platform}.zip`))).toEqual(platform.startsWith("windows") ? [`${EXECUTABLE}.exe`] : [EXECUTABLE, LINUX_BINARY]);
     }
     const sums = readFileSync(join(release, `${PREFIX}_SHA256SUMS`), "utf8");
     expect(sums.trim().split("\n").map((line) => line.split("  ")[1])).toEqual([...PLATFORMS.map((p) => `${PREFIX}_${p}.zip`), `${PREFIX}_manifest.json`].sort());
@@ -171,7 +174,7 @@ describe("the release files", () => {
     };
     for (const platform of PLATFORMS) {
       const zip = join(release, `${PREFIX}_${platform}.zip`);
-      const bytes = readFileSync(await unzipped(zip));
+      const bytes = readFileSync(await unzipped(zip, platform.startsWith("windows") ? undefined : LINUX_BINARY));
       formats[platform]!(bytes);
       // Node's fuse is flipped (":1") once a blob is injected, and the blob holds the bundle.
       expect(bytes.includes("NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1")).toBe(true);
@@ -180,11 +183,11 @@ describe("the release files", () => {
   });
 
   test("the linux_amd64 executable makes a code cache at its first exit and starts with it the next time", async () => {
-    const binary = await unzipped(join(release, `${PREFIX}_linux_amd64.zip`));
+    const launcher = await unzipped(join(release, `${PREFIX}_linux_amd64.zip`));
     const home = mkdtempSync(join(scratch, "sea-cache-"));
     const outcomes: unknown[] = [];
     for (let start = 0; start < 2; start++) {
-      const provider = await ProviderProcess.start({ command: { file: binary, args: [] }, env: { XDG_CACHE_HOME: home, TF_LOG: "DEBUG" } });
+      const provider = await ProviderProcess.start({ command: { file: launcher, args: [] }, env: { XDG_CACHE_HOME: home, TF_LOG: "DEBUG" } });
       try {
         expect(Object.keys((await provider.rpc("GetProviderSchema")).resource_schemas)).toContain("acme_certificate");
         expect((await provider.shutdown()).exit.code).toBe(0);
@@ -198,11 +201,28 @@ describe("the release files", () => {
     expect(readdirSync(join(home, "acme-tf", "code-cache")).filter((name) => name.endsWith(".bin"))).toHaveLength(1);
   });
 
+  // Node reads NODE_EXTRA_CA_CERTS before any of the provider's code, and warns when the
+  // file cannot be loaded: the warning tells whether node itself saw the variable.
+  test("the Linux launcher keeps node from reading NODE_EXTRA_CA_CERTS at start; the executable run directly does read it", async () => {
+    const zip = join(release, `${PREFIX}_linux_amd64.zip`);
+    const warnings = async (file: string) => {
+      const provider = await ProviderProcess.start({ command: { file, args: [] }, env: { NODE_EXTRA_CA_CERTS: join(scratch, "no-such-bundle.pem") } });
+      try {
+        expect(await provider.health()).toBe(1);
+      } finally {
+        await provider.kill();
+      }
+      return provider.stderrLines.filter((line) => line.includes("extra certs"));
+    };
+    expect(await warnings(await unzipped(zip))).toEqual([]);
+    expect(await warnings(await unzipped(zip, LINUX_BINARY))).toEqual([expect.stringContaining("no-such-bundle.pem")]);
+  });
+
   // qemu-user with Debian's arm64 runtime libraries (scripts/ensure-system-deps.sh installs both).
   const ARM64_ROOT = "/usr/aarch64-linux-gnu";
   const qemu = existsSync("/usr/bin/qemu-aarch64-static") && existsSync(`${ARM64_ROOT}/lib/ld-linux-aarch64.so.1`);
   (qemu ? test : test.skip)("the linux_arm64 executable answers the plugin handshake under qemu-user", async () => {
-    const binary = await unzipped(join(release, `${PREFIX}_linux_arm64.zip`));
+    const binary = await unzipped(join(release, `${PREFIX}_linux_arm64.zip`), LINUX_BINARY);
     const child = execa("qemu-aarch64-static", ["-L", ARM64_ROOT, binary], { env: { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "5,6" }, reject: false, timeout: 150_000 });
     const line = await new Promise<string>((resolve, reject) => {
       child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().split("\n")[0]!));
