@@ -8,7 +8,7 @@
 
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { writeDocs } from "../src/dns/docs.js";
+import { writeDocs } from "../src/dns/index.js";
 import { CONSTRUCT_TYPES_FILE, renderConstructTypes } from "../src/docs/construct-types.js";
 import { writeRegistryDocs } from "../src/docs/index.js";
 
