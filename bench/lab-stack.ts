@@ -24,8 +24,11 @@ export function execSettings(lab: RunningLab): Record<string, string> {
   };
 }
 
-/** An account and one certificate per entry of var.certificates (names, common name first). */
-export const CERTIFICATE_STACK = (lab: RunningLab) => `terraform {
+/**
+ * An account and one certificate per entry of var.certificates (names, common name first).
+ * The account key is generated on `accountKeyCurve` (the provider's default, P384, when absent).
+ */
+export const CERTIFICATE_STACK = (lab: RunningLab, accountKeyCurve?: string) => `terraform {
   required_providers {
     acme = {
       source = "registry.terraform.io/acme-tf/acme"
@@ -49,7 +52,7 @@ provider "acme" {
 
 resource "acme_registration" "account" {
   email_address = "x@acme-tf.test"
-}
+${accountKeyCurve ? `  account_key_ecdsa_curve = "${accountKeyCurve}"\n` : ""}}
 
 resource "acme_certificate" "certificate" {
   for_each = { for index, names in var.certificates : tostring(index) => names }

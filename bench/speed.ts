@@ -12,7 +12,7 @@
 //
 //   npm run build
 //   git worktree add /tmp/acme-tf-previous <commit> && (cd /tmp/acme-tf-previous && ln -s "$PWD/node_modules" . && npm run build)
-//   npx tsx bench/speed.ts --baseline /tmp/acme-tf-previous [--runs 15] [--applies 5] [--certificates 1,10,100] [--plan-state 200]
+//   npx tsx bench/speed.ts --baseline /tmp/acme-tf-previous [--runs 15] [--applies 5] [--certificates 1,10,100] [--plan-state 200] [--account-key-curve P256]
 //
 // A report, not a test: it always exits 0, whether the goals are met or not.
 import { execa } from "execa";
@@ -36,6 +36,8 @@ interface Options {
   baseline?: string;
   certificates: number[];
   planState: number;
+  /** The account key's curve in the certificates' stack (the provider's default when absent). */
+  accountKeyCurve?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -48,6 +50,7 @@ function parseArgs(argv: string[]): Options {
     ...(at("--baseline") ? { baseline: at("--baseline")! } : {}),
     certificates: counts,
     planState: positiveIntegerFlag(argv, "--plan-state", 200),
+    ...(at("--account-key-curve") ? { accountKeyCurve: at("--account-key-curve")! } : {}),
   };
 }
 
@@ -312,7 +315,7 @@ async function main(): Promise<void> {
 
     // Certificates.
     process.stdout.write(`\n==> one terraform apply of ${options.certificates.join(", ")} certificates (this build)\n`);
-    const stack = await workspace(terraform, env, CERTIFICATE_STACK(lab), current);
+    const stack = await workspace(terraform, env, CERTIFICATE_STACK(lab, options.accountKeyCurve), current);
     const forget = () => ["terraform.tfstate", "terraform.tfstate.backup"].forEach((file) => rmSync(join(stack.dir, file), { force: true }));
     const applyCertificates = async (count: number) => {
       const certificates = Array.from({ length: count }, () => [uniqueName("speed", lab)]);
