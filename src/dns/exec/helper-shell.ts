@@ -18,7 +18,7 @@
 // Nothing of this on Windows, where programs get no groups and there is no sh.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,22 +30,27 @@ const GRACE_SECONDS = 2;
 
 // Lines from us:
 //   +<pgid>, -<pgid>   add and remove a group to stop when we are gone;
-//   run <words>        run a program: the words are an id, the stdout file, the stderr
-//                      file, then `env -i NAME=VALUE... program args`, each
-//                      single-quoted, newlines written as '"$nl"';
+//   run <id>           run the program of <id>.run in the private directory ($1 at
+//                      start): a `set --` of the stdout file, the stderr file, then
+//                      `env -i NAME=VALUE... program args`, each word single-quoted.
+//                      In a file, not on the line: `read` takes a byte per system call
+//                      from a pipe (it must not read past the line), ~1.3 ms for the
+//                      few KB an environment takes, twice per certificate; `.` reads
+//                      a file in blocks. (A `.` that fails ends a shell: hence the check.)
 // end of input means we are gone. Lines to us: "started <id> <pid>", "ended <id> <status>".
 const SCRIPT = `
-nl='
-'
+directory=$1
 groups=
 while IFS= read -r line; do
   case "$line" in
     +*) groups="$groups \${line#+}" ;;
     -*) kept=; for group in $groups; do [ "$group" = "\${line#-}" ] || kept="$kept $group"; done; groups=$kept ;;
     "run "*)
-      eval "set -- \${line#run }"
-      id=$1 out=$2 err=$3
-      shift 3
+      id=\${line#run }
+      [ -r "$directory/$id.run" ] || { echo "ended $id 126"; continue; }
+      . "$directory/$id.run"
+      out=$1 err=$2
+      shift 2
       {
         setsid "$@" </dev/null >"$out" 2>"$err" &
         echo "started $id $!"
@@ -79,7 +84,7 @@ export interface ShellRunResult {
 
 interface Pending {
   run: ShellRun;
-  files: { out: string; err: string };
+  files: { command: string; out: string; err: string };
   resolve: (result: ShellRunResult) => void;
   reject: (error: Error) => void;
 }
@@ -89,12 +94,13 @@ export class HelperShell {
   readonly runsPrograms: Promise<boolean>;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private files?: string;
   private gone?: Error;
 
   constructor(
     private readonly input: Writable,
     private readonly output: Socket,
+    /** The private directory of the programs' commands and output: a shell cannot hand us pipes. */
+    private readonly directory: string,
   ) {
     const lines = createInterface({ input: output });
     this.runsPrograms = new Promise((resolve) => {
@@ -114,17 +120,21 @@ export class HelperShell {
   /** Runs a program through the shell (only when runsPrograms said so). Rejects only if the shell is gone. */
   run(run: ShellRun): Promise<ShellRunResult> {
     if (this.gone) return Promise.reject(this.gone);
-    // Output goes through files in a private directory: a shell cannot hand us pipes.
-    this.files ??= privateDirectory();
     const id = this.nextId++;
-    const files = { out: join(this.files, `${id}.out`), err: join(this.files, `${id}.err`) };
+    const file = (suffix: string) => join(this.directory, `${id}.${suffix}`);
+    const files = { command: file("run"), out: file("out"), err: file("err") };
     const environment = Object.entries(run.env).map(([name, value]) => `${name}=${value}`);
-    const words = [String(id), files.out, files.err, "env", "-i", ...environment, run.program, ...run.args];
+    const words = [files.out, files.err, "env", "-i", ...environment, run.program, ...run.args];
+    try {
+      writeFileSync(files.command, `set -- ${words.map(quoted).join(" ")}\n`, { mode: 0o600 });
+    } catch (cause) {
+      return Promise.reject(cause as Error);
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { run, files, resolve, reject });
       // Only while a program runs do its answers keep the provider's event loop alive.
       this.output.ref();
-      this.input.write(`run ${words.map(quoted).join(" ")}\n`);
+      this.input.write(`run ${id}\n`);
     });
   }
 
@@ -135,6 +145,7 @@ export class HelperShell {
     if (event === "started") pending.run.onStart(Number(value));
     if (event !== "ended") return;
     this.settled(Number(id));
+    rmSync(pending.files.command, { force: true });
     const stdout = takeFile(pending.files.out);
     const stderr = takeFile(pending.files.err);
     // As execa (the provider's own spawns) gives them: without the final newline.
@@ -174,9 +185,9 @@ function takeFile(file: string): string {
 
 const withoutFinalNewline = (text: string) => text.replace(/\r?\n$/, "");
 
-/** A word for the script's `eval "set -- ..."`: single-quoted, exactly as given. */
+/** A word for the command file's `set -- ...`: single-quoted, exactly as given (newlines included). */
 function quoted(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`).replaceAll("\n", `'"$nl"'`)}'`;
+  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 let shell: HelperShell | undefined | null;
@@ -188,9 +199,10 @@ export function helperShell(): HelperShell | undefined {
   if (process.platform === "win32") return undefined;
   // The first line says whether the shell can start programs in their own group.
   const script = `if command -v setsid >/dev/null 2>&1; then echo runs; else echo watches; fi\n${SCRIPT}`;
+  const directory = privateDirectory();
   // detached: a signal to the provider's own group (a terminal's Ctrl-C, a job kill) must
   // not take the shell down before it has done its work.
-  const child = spawn("/bin/sh", ["-c", script], { stdio: ["pipe", "pipe", "ignore"], detached: true });
+  const child = spawn("/bin/sh", ["-c", script, "sh", directory], { stdio: ["pipe", "pipe", "ignore"], detached: true });
   // No /bin/sh: the provider spawns programs itself, and stops them on every ordinary path.
   child.on("error", () => undefined);
   child.unref();
@@ -200,6 +212,6 @@ export function helperShell(): HelperShell | undefined {
   stdin.on("error", () => undefined);
   stdin.unref();
   stdout.unref();
-  shell = new HelperShell(stdin, stdout);
+  shell = new HelperShell(stdin, stdout, directory);
   return shell;
 }

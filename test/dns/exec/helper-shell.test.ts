@@ -1,8 +1,8 @@
 // The helper shell that starts the exec programs (src/dns/exec/helper-shell.ts): words and
 // environment reach the program exactly, whatever they hold, and the program is the
 // shell's child in a group of its own, not a fork of this (large) process.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { helperShell } from "../../../src/dns/exec/helper-shell.js";
 import { temporaryDirectory, writeScript } from "../support.js";
 
@@ -42,4 +42,17 @@ test("an exit status and a signal come back as the shell reports them", async ()
   const run = (program: string) => shell.run({ program, args: [], env: {}, onStart: () => undefined });
   expect((await run(exits)).status).toBe(7);
   expect((await run(killed)).status).toBe(128 + 15);
+});
+
+test("a run leaves nothing in the shell's private directory: its command file and output files are removed", async () => {
+  const dir = await temporaryDirectory();
+  // The program's stdout is a file in that directory.
+  const program = await writeScript(dir, "where.sh", `readlink /proc/$$/fd/1`);
+  // A large environment, as the provider's own can be: it travels in the command file.
+  const env = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`VALUE_${i}`, `${"x".repeat(100)}'\n${i}`]));
+  const result = await helperShell()!.run({ program, args: [], env, onStart: () => undefined });
+  expect(result.status).toBe(0);
+  const privateDirectory = dirname(result.stdout.trim());
+  expect(privateDirectory).toMatch(/acme-tf-exec-/);
+  expect(await readdir(privateDirectory)).toEqual([]);
 });
