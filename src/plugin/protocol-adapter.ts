@@ -151,8 +151,10 @@ export function providerService(version: ProtocolVersion, provider: () => Promis
   return Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, unary(name, handler, logger, onCall)]));
 }
 
-/** Run a handler; failures become diagnostics (the user sees a message, never a stack trace). */
-/** Every failure becomes a diagnostic: Terraform shows those, and a failed call only as "rpc error". */
+/**
+ * Runs a handler; every failure becomes a diagnostic: Terraform shows those (a message,
+ * never a stack trace), and a failed call only as "rpc error".
+ */
 function unary(name: string, handler: Handler, logger: Logger, onCall?: (rpc: string) => void): UnaryMethod {
   return (request) => {
     const started = performance.now();
