@@ -152,7 +152,7 @@ describe("a provider killed outright (SIGKILL) leaves no process, and the next a
   const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
 
   /** Kills the provider of a running apply once `ready` holds; returns what it left. */
-  async function killDuring(ws: TerraformWorkspace, name: string, ready: () => boolean, programPids: () => number[]) {
+  async function killDuring(ws: TerraformWorkspace, name: string, ready: () => boolean | Promise<boolean>, programPids: () => number[]) {
     const terraform = ws.start(APPLY);
     await until("the moment to kill the provider", ready);
     const provider = await providerOf(terraform.pid!);
@@ -199,7 +199,9 @@ describe("a provider killed outright (SIGKILL) leaves no process, and the next a
     const { killed, lingering, txtAfterKill } = await killDuring(
       ws,
       name,
-      () => readFileSync(recorded, "utf8").includes("present"),
+      // The program records its call first thing: only once its record is in the zone has
+      // it finished, and the provider is waiting.
+      async () => readFileSync(recorded, "utf8").includes("present") && (await challengeTxt(name)).length > 0,
       () => [],
     );
     expect(killed.exitCode).not.toBe(0);
