@@ -9,8 +9,7 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { writeDocs } from "../src/dns/index.js";
-import { CONSTRUCT_TYPES_FILE, renderConstructTypes } from "../src/docs/construct-types.js";
-import { writeRegistryDocs } from "../src/docs/index.js";
+import { CONSTRUCT_TYPES_FILE, renderConstructTypes, writeRegistryDocs } from "../src/docs/index.js";
 
 const docsDir = fileURLToPath(new URL("../docs", import.meta.url));
 const guidesDir = fileURLToPath(new URL("../docs/guides", import.meta.url));

@@ -7,6 +7,7 @@ import { registryPages, renderPage, type RegistryPage } from "./pages.js";
 
 export { pageFileName, registryPages, renderPage, readTemplate, type RegistryPage } from "./pages.js";
 export { argumentReference, attributeReference, typeName } from "./schema-reference.js";
+export { CONSTRUCT_TYPES_FILE, renderConstructTypes } from "./construct-types.js";
 
 /** The folders whose every page is generated here: a page nobody generates is stale. */
 const GENERATED_DIRS = ["resources", "data-sources"];

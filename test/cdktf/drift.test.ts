@@ -10,7 +10,7 @@ import { AcmeDnsRegistration, AcmeProvider, Certificate, DataAcmeServerUrl, Regi
 import type { ArgumentKind, BlockSpec, ElementSpec } from "../../src/cdktf/spec.js";
 import { camelCase } from "../../src/shared/index.js";
 import type { Attribute, Block, CtyType } from "../../src/plugin/schema.js";
-import { CONSTRUCT_TYPES_FILE, renderConstructTypes } from "../../src/docs/construct-types.js";
+import { CONSTRUCT_TYPES_FILE, renderConstructTypes } from "../../src/docs/index.js";
 import { acmeProvider } from "../../src/resources/index.js";
 import { newApp, SERVER_URL, synthJson } from "./support.js";
 
