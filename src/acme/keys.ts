@@ -7,6 +7,7 @@
 
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
+import { memoized } from "../shared/index.js";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -86,17 +87,9 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 // about a millisecond, so the process keeps the last keys it read. A KeyObject is
 // immutable; the PEM text, the cache's key, is held by the caller anyway.
 const PARSED_KEYS_KEPT = 64;
-const parsedKeys = new Map<string, ParsedPrivateKey>();
 
 /** Reads a PEM private key (PKCS#8, SEC1 or PKCS#1). Throws InvalidPrivateKeyError. */
-export function parsePrivateKeyPem(pem: string): ParsedPrivateKey {
-  const known = parsedKeys.get(pem);
-  if (known) return known;
-  const parsed = readPrivateKeyPem(pem);
-  if (parsedKeys.size >= PARSED_KEYS_KEPT) parsedKeys.delete(parsedKeys.keys().next().value!);
-  parsedKeys.set(pem, parsed);
-  return parsed;
-}
+export const parsePrivateKeyPem = memoized(PARSED_KEYS_KEPT, readPrivateKeyPem);
 
 function readPrivateKeyPem(pem: string): ParsedPrivateKey {
   const blocks = [...pem.matchAll(PEM_BLOCK)];

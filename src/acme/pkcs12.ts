@@ -6,7 +6,7 @@
 
 import { createCipheriv, createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { splitPemChain } from "./certificate-info.js";
-import { explicit, implicitPrimitive, integer, nullValue, octetString, oid, sequence, setOf } from "../shared/index.js";
+import { explicit, implicitPrimitive, integer, memoized, nullValue, octetString, oid, sequence, setOf } from "../shared/index.js";
 import { AcmeError } from "./errors.js";
 import { parsePrivateKeyPem } from "./keys.js";
 
@@ -41,23 +41,17 @@ interface DerivedKeys {
   macKey: Buffer;
 }
 const PASSWORDS_KEPT = 8;
-const derivedKeys = new Map<string, DerivedKeys>();
 
-function keysFor(password: string): DerivedKeys {
-  const known = derivedKeys.get(password);
-  if (known) return known;
+const keysFor = memoized(PASSWORDS_KEPT, (password: string): DerivedKeys => {
   const encryptionSalt = randomBytes(SALT_BYTES);
   const macSalt = randomBytes(SALT_BYTES);
-  const keys = {
+  return {
     encryptionSalt,
     encryptionKey: pbkdf2Sync(Buffer.from(password, "utf8"), encryptionSalt, ITERATIONS, 32, "sha256"),
     macSalt,
     macKey: pkcs12Kdf(password, macSalt, 3, ITERATIONS, 32),
   };
-  if (derivedKeys.size >= PASSWORDS_KEPT) derivedKeys.delete(derivedKeys.keys().next().value!);
-  derivedKeys.set(password, keys);
-  return keys;
-}
+});
 
 export interface P12Input {
   privateKeyPem: string;

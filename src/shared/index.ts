@@ -20,6 +20,7 @@ export {
 } from "./der.js";
 export { camelCase } from "./camel-case.js";
 export { isDnsName } from "./dns-name.js";
+export { memoized } from "./memoized.js";
 export { whyUnreadable, whyUnwritable } from "./file-errors.js";
 export { toPem } from "./pem.js";
 export { sleep } from "./sleep.js";
