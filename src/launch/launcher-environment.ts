@@ -11,7 +11,8 @@ export const DEFERRED_EXTRA_CA_CERTS = "ACME_TF_NODE_EXTRA_CA_CERTS";
 
 /**
  * The launchers' part (POSIX sh), before they exec node or the single executable (which
- * is node too); bin/terraform-provider-acme has the same lines.
+ * is node too); bin/terraform-provider-acme has the same lines (test/launch/launchers.test.ts
+ * checks it).
  */
 export const HAND_OVER_EXTRA_CA_CERTS_SH = `if [ -n "\${NODE_EXTRA_CA_CERTS-}" ]; then
   ${DEFERRED_EXTRA_CA_CERTS}=$NODE_EXTRA_CA_CERTS
@@ -24,7 +25,8 @@ fi
  * The launchers' lines (POSIX sh) that set `dir` to the launcher's own directory, following
  * a symlinked launcher (a plugin mirror or dev_overrides dir). readlink only for a symlink:
  * Terraform starts the provider 3-4 times per apply, and forking readlink and dirname cost
- * ~3 ms each time. bin/terraform-provider-acme has the same lines.
+ * ~3 ms each time. bin/terraform-provider-acme has the same lines (test/launch/launchers.test.ts
+ * checks it).
  */
 export const LAUNCHER_DIRECTORY_SH = `self=$0
 if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
