@@ -154,6 +154,13 @@ describe("grpc-server with a raw HTTP/2 client", () => {
     expect(decodeURIComponent(String(response.headers["grpc-message"]))).toMatch(/compress/);
   });
 
+  test("a message that does not decode answers INTERNAL, naming the method", async () => {
+    // A tag byte (field 1, wire type 7: no such wire type) and nothing after it.
+    const response = await exchange({ "content-type": "application/grpc" }, framed(Buffer.from([0x0f])));
+    expect(response.headers["grpc-status"]).toBe("13");
+    expect(decodeURIComponent(String(response.headers["grpc-message"]))).toMatch(/^unreadable Check request/);
+  });
+
   test("two messages in a unary call answer INTERNAL", async () => {
     const one = framed(checkRequest("plugin"));
     const response = await exchange({ "content-type": "application/grpc" }, Buffer.concat([one, one]));
