@@ -10,7 +10,7 @@ import type { Logger } from "../log/logger.js";
 import type { AcmeClient } from "./client.js";
 import { AcmeAbortError, AcmeError, formatProblem } from "./errors.js";
 import { asAuthorization, orderedName, type AcmeAuthorization } from "./objects.js";
-import { pollUntil } from "./poll.js";
+import { pollUntil, type Observation } from "./poll.js";
 import type { Dns01Challenge, Dns01Solver } from "./solver.js";
 
 /** An authorization still to prove, with its dns-01 challenge. */
@@ -19,6 +19,8 @@ export interface PendingAuthorization {
   challengeUrl: string;
   /** The challenge is already being validated (e.g. a reused pending authorization). */
   alreadyResponded: boolean;
+  /** The authorization as read before answering. */
+  authorization: AcmeAuthorization;
   challenge: Dns01Challenge;
 }
 
@@ -52,6 +54,7 @@ export function pendingAuthorizations(client: AcmeClient, authorizations: { url:
       url,
       challengeUrl: dns01.url,
       alreadyResponded: dns01.status !== "pending",
+      authorization: authz,
       challenge: {
         identifier: name,
         domain: authz.identifier.value,
@@ -159,8 +162,14 @@ async function solveRound(
 /** Tells the CA the challenge is ready, then waits for the authorization's verdict. */
 async function validate(client: AcmeClient, pending: PendingAuthorization, deadline: number, signal: AbortSignal): Promise<void> {
   const name = pending.challenge.identifier;
+  let first: Observation<AcmeAuthorization> | undefined;
   if (!pending.alreadyResponded) {
-    await client.post(pending.challengeUrl, {}, { signal, what: `answering the DNS-01 challenge for ${name}` });
+    const answer = await client.post(pending.challengeUrl, {}, { signal, what: `answering the DNS-01 challenge for ${name}` });
+    // CAs validate after answering (RFC 8555 section 7.5.1): a read at once finds the
+    // authorization pending, a signed request for nothing. Read it after the first wait,
+    // unless the challenge's answer already says how it ended.
+    const status = (answer.data as { status?: unknown } | undefined)?.status;
+    if (status !== "valid" && status !== "invalid") first = { value: pending.authorization, retryAfterMs: answer.retryAfterMs };
   }
   const what = `reading the authorization for ${name}`;
   const authz = await pollUntil(
@@ -169,7 +178,7 @@ async function validate(client: AcmeClient, pending: PendingAuthorization, deadl
       return { value: asAuthorization(response.data, what), retryAfterMs: response.retryAfterMs };
     },
     (a) => a.status !== "pending",
-    { signal, deadline, what: `the CA to validate ${name}`, describe: (a) => `status ${a.status}` },
+    { signal, deadline, first, what: `the CA to validate ${name}`, describe: (a) => `status ${a.status}` },
   );
   if (authz.status !== "valid") {
     const failure = authz.challenges.find((c) => c.type === "dns-01" && c.error)?.error;

@@ -10,7 +10,7 @@
 // answer). Never the block's settings: cleanup runs with the settings of the run that
 // finds the entry. A journal that cannot be written costs only this safety net.
 
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Dns01Challenge } from "../acme/index.js";
@@ -43,7 +43,6 @@ function safeHomedir(): string | undefined {
 /** The journal of this process (one per directory): entries added before present, removed after cleanup. */
 export class PresentedJournal {
   private readonly entries = new Map<string, JournalEntry>();
-  private writes: Promise<void> = Promise.resolve();
   private broken = false;
   private readonly file: string;
 
@@ -62,14 +61,13 @@ export class PresentedJournal {
     return journal;
   }
 
-  add(entry: JournalEntry): Promise<void> {
+  add(entry: JournalEntry): void {
     this.entries.set(entryKey(entry), entry);
-    return this.save();
+    this.save();
   }
 
-  remove(entry: JournalEntry): Promise<void> {
-    if (!this.entries.delete(entryKey(entry))) return Promise.resolve();
-    return this.save();
+  remove(entry: JournalEntry): void {
+    if (this.entries.delete(entryKey(entry))) this.save();
   }
 
   /**
@@ -77,10 +75,10 @@ export class PresentedJournal {
    * the dead process's file and join this one's (so that a run killed while cleaning them
    * up leaves them to the next). Entries of live processes are never touched.
    */
-  async takeLeftovers(wanted: (entry: JournalEntry) => boolean): Promise<JournalEntry[]> {
+  takeLeftovers(wanted: (entry: JournalEntry) => boolean): JournalEntry[] {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = readdirSync(this.dir);
     } catch {
       return [];
     }
@@ -92,56 +90,63 @@ export class PresentedJournal {
       // Claimed by renaming: of two runs that find the same file, one gets it.
       const claimed = join(this.dir, `${process.pid}.claim-${name}`);
       try {
-        await rename(join(this.dir, name), claimed);
+        renameSync(join(this.dir, name), claimed);
       } catch {
         continue;
       }
-      const entries = await readEntries(claimed);
+      const entries = readEntries(claimed);
       const left = entries.filter((entry) => !wanted(entry));
       for (const entry of entries.filter(wanted)) {
         this.entries.set(entryKey(entry), entry);
         taken.push(entry);
       }
-      if (taken.length > 0) await this.save();
-      if (left.length > 0) await writePrivate(join(this.dir, name), JSON.stringify(left)).catch(() => undefined);
-      await rm(claimed, { force: true });
+      if (taken.length > 0) this.save();
+      if (left.length > 0) {
+        try {
+          writePrivate(join(this.dir, name), JSON.stringify(left));
+        } catch {
+          // Those entries are lost to later runs; ours are saved.
+        }
+      }
+      rmSync(claimed, { force: true });
     }
     return taken;
   }
 
-  private save(): Promise<void> {
-    const content = JSON.stringify([...this.entries.values()]);
-    const empty = this.entries.size === 0;
-    this.writes = this.writes.then(async () => {
-      if (this.broken) return;
-      try {
-        if (empty) await rm(this.file, { force: true });
-        else {
-          await mkdir(this.dir, { recursive: true, mode: 0o700 });
-          await writePrivate(this.file, content);
-        }
-      } catch (error) {
-        this.broken = true;
-        this.logger.warn("dns: the journal of presented challenges cannot be written; a killed run could not be cleaned up after", {
-          dir: this.dir,
-          reason: (error as Error).message,
-        });
-      }
-    });
-    return this.writes;
+  // Synchronous: a few small writes to the page cache (no fsync) cost tens of microseconds,
+  // less than the thread pool hand-offs of fs/promises (~2 ms per certificate, measured).
+  // They also keep the file's changes in call order without a queue.
+  private save(): void {
+    if (this.broken) return;
+    try {
+      if (this.entries.size === 0) rmSync(this.file, { force: true });
+      else writePrivate(this.file, JSON.stringify([...this.entries.values()]), this.dir);
+    } catch (error) {
+      this.broken = true;
+      this.logger.warn("dns: the journal of presented challenges cannot be written; a killed run could not be cleaned up after", {
+        dir: this.dir,
+        reason: (error as Error).message,
+      });
+    }
   }
 }
 
-/** Written whole, then renamed into place: a reader never sees half a file. */
-async function writePrivate(path: string, content: string): Promise<void> {
+/** Written whole, then renamed into place: a reader never sees half a file. The directory is made when missing. */
+function writePrivate(path: string, content: string, dir?: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content, { mode: 0o600 });
-  await rename(temporary, path);
+  try {
+    writeFileSync(temporary, content, { mode: 0o600 });
+  } catch (error) {
+    if (dir === undefined || (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(temporary, content, { mode: 0o600 });
+  }
+  renameSync(temporary, path);
 }
 
-async function readEntries(path: string): Promise<JournalEntry[]> {
+function readEntries(path: string): JournalEntry[] {
   try {
-    const parsed: unknown = JSON.parse(await readFile(path, "utf8"));
+    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
     return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
   } catch {
     return [];

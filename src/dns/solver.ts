@@ -93,7 +93,7 @@ class MultiProviderSolver implements Dns01Solver {
         // Recorded before running: a program that failed halfway (or was killed with the
         // provider) may have created the record.
         this.presented[block]!.set(challengeKey(record.challenge), record);
-        await this.journal?.add({ block, provider: name, record });
+        this.journal?.add({ block, provider: name, record });
         try {
           const fqdn = (await provider.present(record, signal)) || record.fqdn;
           expected.set(`${fqdn.toLowerCase()} ${record.challenge.txtValue}`, { fqdn, value: record.challenge.txtValue });
@@ -119,7 +119,7 @@ class MultiProviderSolver implements Dns01Solver {
           this.presented[block]!.delete(challengeKey(challenge));
           try {
             await provider.cleanup(record, signal);
-            await this.journal?.remove({ block, provider: name, record });
+            this.journal?.remove({ block, provider: name, record });
           } catch (error) {
             // Left in the journal: a later run tries again.
             // The certificate does not depend on it: say so loudly, but do not fail.
@@ -137,7 +137,7 @@ class MultiProviderSolver implements Dns01Solver {
   private async cleanUpAfterKilledRuns(challenges: Dns01Challenge[], signal: AbortSignal): Promise<void> {
     if (!this.journal) return;
     const domains = new Set(challenges.map((challenge) => challenge.domain.toLowerCase()));
-    const leftovers = await this.journal.takeLeftovers(
+    const leftovers = this.journal.takeLeftovers(
       (entry) => this.blocks[entry.block]?.name === entry.provider && domains.has(entry.record.challenge.domain.toLowerCase()),
     );
     await Promise.all(
@@ -149,7 +149,7 @@ class MultiProviderSolver implements Dns01Solver {
         });
         try {
           await provider.cleanup(entry.record, signal);
-          await this.journal!.remove(entry);
+          this.journal!.remove(entry);
         } catch (error) {
           signal.throwIfAborted();
           this.logger.warn(`${label}: cleaning up ${entry.record.fqdn} left by a killed run failed; the TXT record may remain`, { reason: (error as Error).message });

@@ -9,6 +9,7 @@ import { parseCertificate } from "../../src/acme/certificate-info.js";
 import { AcmeError } from "../../src/acme/errors.js";
 import { generateAccountKey, type CertificateKeyType } from "../../src/acme/keys.js";
 import { revokeCertificate } from "../../src/acme/revocation.js";
+import { jsonLineLogger } from "../../src/log/logger.js";
 import type { Dns01Solver } from "../../src/acme/solver.js";
 import type { PebbleInstance } from "../lab/index.js";
 import { certStatus, lab, labCaPem, nsupdateSolver, startPebble, testLogger, testSignal, uniqueDomain } from "./support.js";
@@ -81,6 +82,25 @@ describe("issuing", () => {
 
     // Every challenge presented was cleaned up, and the TXT records are gone.
     expect(solver.cleanedUp).toEqual(solver.presented);
+  });
+
+  test("the authorization is read after a first wait, not right after its challenge is answered", async () => {
+    // Pebble, like every CA, validates after answering the challenge: a read at once would
+    // find the authorization pending and cost a signed request for nothing.
+    const answers: { url: string; at: number }[] = [];
+    const logger = jsonLineLogger(
+      (line) => {
+        const entry = JSON.parse(line) as { "@message": string; url?: string };
+        if (entry["@message"] === "ACME request") answers.push({ url: entry.url!, at: performance.now() });
+      },
+      {},
+      "trace",
+    );
+    await issue(account, { names: [uniqueDomain("poll")], solver: nsupdateSolver(), logger });
+    const challenge = answers.findIndex((answer) => answer.url.includes("/chalZ/"));
+    const nextRead = answers.slice(challenge + 1).find((answer) => answer.url.includes("/authZ/"));
+    expect(challenge).toBeGreaterThanOrEqual(0);
+    expect(nextRead!.at - answers[challenge]!.at).toBeGreaterThanOrEqual(25);
   });
 
   test("apex and wildcard share a TXT name: one round when the solver holds two values", async () => {
