@@ -84,7 +84,7 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 // The same few keys (an account key, above all) are read again for every certificate and
 // every request: validate, plan, each signed ACME request. Parsing a P-384 or RSA key costs
-// about a millisecond, so the process keeps the last keys it read. A KeyObject is
+// about a millisecond, so the process keeps the keys it read last. A KeyObject is
 // immutable; the PEM text, the cache's key, is held by the caller anyway.
 const PARSED_KEYS_KEPT = 64;
 

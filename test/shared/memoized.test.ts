@@ -1,7 +1,7 @@
-// memoized (src/shared/memoized.ts): results kept for the last inputs only, failures never.
+// memoized (src/shared/memoized.ts): results kept for the inputs used last only, failures never.
 import { memoized } from "../../src/shared/memoized.js";
 
-test("a result is computed once while its input is among the last `kept`; the oldest is forgotten first", () => {
+test("a result is computed once while its input is among the last `kept` used; the least recently used is forgotten first", () => {
   const computed: number[] = [];
   const square = memoized(2, (n: number) => {
     computed.push(n);
@@ -9,10 +9,10 @@ test("a result is computed once while its input is among the last `kept`; the ol
   });
   expect([square(2), square(2), square(3), square(2)]).toEqual([4, 4, 9, 4]);
   expect(computed).toEqual([2, 3]);
-  square(4); // forgets 2, the oldest
-  expect(square(3)).toBe(9);
+  square(4); // forgets 3: 2 was used after it
   expect(square(2)).toBe(4);
-  expect(computed).toEqual([2, 3, 4, 2]);
+  expect(square(3)).toBe(9);
+  expect(computed).toEqual([2, 3, 4, 3]);
 });
 
 test("a call that throws remembers nothing: the next call computes again", () => {
