@@ -15,6 +15,9 @@
 //   program's own forks. The shell holds the read end of a pipe from us and the list of
 //   running groups: when the pipe closes - however the provider ended - it stops every
 //   group still listed (SIGTERM, then SIGKILL after a grace).
+// Killed from outside, the shell is replaced for the next runs. A program it started still
+// ends normally (its subshell waits for it and reports); one whose subshell is gone too is
+// stopped, with an error that says its work is unknown.
 // Nothing of this on Windows, where programs get no groups and there is no sh.
 
 import { spawn } from "node:child_process";
@@ -85,8 +88,17 @@ export interface ShellRunResult {
 interface Pending {
   run: ShellRun;
   files: { command: string; out: string; err: string };
+  started: boolean;
   resolve: (result: ShellRunResult) => void;
   reject: (error: Error) => void;
+}
+
+/** The shell ended (killed, out of memory) before a run's end: `started` says whether the program ran. */
+export class HelperShellGone extends Error {
+  override readonly name = "HelperShellGone";
+  constructor(readonly started: boolean) {
+    super("the provider's helper shell ended");
+  }
 }
 
 export class HelperShell {
@@ -94,7 +106,10 @@ export class HelperShell {
   readonly runsPrograms: Promise<boolean>;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private gone?: Error;
+  /** The shell itself has exited: it takes no more runs (those it started may still end, reported by their subshells). */
+  private exited = false;
+  /** Its output is closed: nothing more will be reported. */
+  private gone = false;
 
   constructor(
     private readonly input: Writable,
@@ -108,18 +123,29 @@ export class HelperShell {
       lines.once("close", () => resolve(false));
     });
     lines.on("line", (line) => this.onLine(line));
-    lines.on("close", () => this.onGone(new Error("the provider's helper shell ended")));
+    lines.on("close", () => this.onGone());
+  }
+
+  /** The shell has ended: helperShell() starts another for the next runs. */
+  get ended(): boolean {
+    return this.exited || this.gone;
+  }
+
+  /** The shell process has exited (its pipes may stay open while programs it started run). */
+  onExit(): void {
+    this.exited = true;
   }
 
   /** Puts the process group `pgid` under watch until the returned function is called (when the program has ended). */
   watch(pgid: number): () => void {
+    if (this.ended) return () => undefined;
     this.input.write(`+${pgid}\n`);
-    return () => void this.input.write(`-${pgid}\n`);
+    return () => void (this.ended || this.input.write(`-${pgid}\n`));
   }
 
   /** Runs a program through the shell (only when runsPrograms said so). Rejects only if the shell is gone. */
   run(run: ShellRun): Promise<ShellRunResult> {
-    if (this.gone) return Promise.reject(this.gone);
+    if (this.ended) return Promise.reject(new HelperShellGone(false));
     const id = this.nextId++;
     const file = (suffix: string) => join(this.directory, `${id}.${suffix}`);
     const files = { command: file("run"), out: file("out"), err: file("err") };
@@ -131,7 +157,7 @@ export class HelperShell {
       return Promise.reject(cause as Error);
     }
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { run, files, resolve, reject });
+      this.pending.set(id, { run, files, started: false, resolve, reject });
       // Only while a program runs do its answers keep the provider's event loop alive.
       this.output.ref();
       this.input.write(`run ${id}\n`);
@@ -142,7 +168,10 @@ export class HelperShell {
     const [event, id, value] = line.split(" ");
     const pending = this.pending.get(Number(id));
     if (!pending) return;
-    if (event === "started") pending.run.onStart(Number(value));
+    if (event === "started") {
+      pending.started = true;
+      pending.run.onStart(Number(value));
+    }
     if (event !== "ended") return;
     this.settled(Number(id));
     rmSync(pending.files.command, { force: true });
@@ -152,11 +181,12 @@ export class HelperShell {
     pending.resolve({ status: Number(value), stdout: withoutFinalNewline(stdout), all: withoutFinalNewline(`${stdout}${stderr}`) });
   }
 
-  private onGone(error: Error): void {
-    this.gone = error;
-    for (const [id, { reject }] of this.pending) {
+  private onGone(): void {
+    this.gone = true;
+    for (const [id, { files, started, reject }] of this.pending) {
       this.settled(id);
-      reject(error);
+      rmSync(files.command, { force: true });
+      reject(new HelperShellGone(started));
     }
   }
 
@@ -192,8 +222,12 @@ function quoted(value: string): string {
 
 let shell: HelperShell | undefined | null;
 
-/** The provider's helper shell, started on first use; undefined where there is none (Windows). */
+/**
+ * The provider's helper shell, started on first use and again after it ended (killed by
+ * someone, out of memory); undefined where there is none (Windows).
+ */
 export function helperShell(): HelperShell | undefined {
+  if (shell?.ended) shell = undefined;
   if (shell !== undefined) return shell ?? undefined;
   shell = null;
   if (process.platform === "win32") return undefined;
@@ -209,9 +243,12 @@ export function helperShell(): HelperShell | undefined {
   // Pipes' ends are net.Sockets: unref'd, neither the shell nor its pipes keep the provider running.
   const stdin = child.stdin as Socket;
   const stdout = child.stdout as Socket;
-  stdin.on("error", () => undefined);
   stdin.unref();
   stdout.unref();
-  shell = new HelperShell(stdin, stdout, directory);
+  const started = new HelperShell(stdin, stdout, directory);
+  // Either says the shell reads no more: EPIPE on its input may come first.
+  child.on("exit", () => started.onExit());
+  stdin.on("error", () => started.onExit());
+  shell = started;
   return shell;
 }

@@ -8,7 +8,7 @@ import { constants } from "node:os";
 import { basename } from "node:path";
 import type { Logger } from "../../log/logger.js";
 import { clampTimerMs } from "../../shared/index.js";
-import { helperShell, type HelperShell } from "./helper-shell.js";
+import { helperShell, HelperShellGone, type HelperShell } from "./helper-shell.js";
 
 export interface ProgramRun {
   program: string;
@@ -44,9 +44,10 @@ export async function runProgram(run: ProgramRun): Promise<ProgramOutput> {
   const command = [programName(run.program), ...run.args].join(" ");
   const deadline = AbortSignal.timeout(clampTimerMs(run.timeoutSeconds * 1000));
   const stop = AbortSignal.any([run.signal, deadline]);
-  const shell = helperShell();
-  // `env` would take a program name with "=" for one more variable, and one starting with "-" for an option.
-  const ending = shell && !/^-|=/.test(run.program) && (await shell.runsPrograms) ? await runInShell(shell, run, stop) : await runHere(run, stop, shell);
+  const ending = await start(run, stop).catch((error: unknown) => {
+    if (!(error instanceof HelperShellGone)) throw error;
+    throw new Error(`"${command}" was stopped, its work unknown: the provider's helper shell that ran it ended (killed from outside?)`);
+  });
 
   const failed = ending.exitCode !== 0 || ending.startFailure !== undefined;
   run.logger.debug("exec: program finished", { command, exit_code: ending.exitCode, signal: ending.signal, output: ending.all });
@@ -56,6 +57,21 @@ export async function runProgram(run: ProgramRun): Promise<ProgramOutput> {
   if (ending.startFailure !== undefined) throw new Error(`cannot run "${command}": ${ending.startFailure.replaceAll(run.program, programName(run.program))}`);
   const how = ending.exitCode === undefined ? `was killed by ${ending.signal}` : `exited with code ${ending.exitCode}`;
   throw new Error(`"${command}" ${how}${outputSuffix(ending.all)}`);
+}
+
+/** Through the helper shell where it can, else spawned by the provider. */
+async function start(run: ProgramRun, stop: AbortSignal, retry = true): Promise<Ending> {
+  const shell = helperShell();
+  // `env` would take a program name with "=" for one more variable, and one starting with "-" for an option.
+  if (!shell || /^-|=/.test(run.program) || !(await shell.runsPrograms)) return runHere(run, stop, shell);
+  try {
+    return await runInShell(shell, run, stop);
+  } catch (error) {
+    // A program the shell never started runs through the next shell (once); one it started
+    // may have done its work, and running it twice is not ours to decide.
+    if (!(error instanceof HelperShellGone) || error.started || !retry || stop.aborted) throw error;
+    return start(run, stop, false);
+  }
 }
 
 /** Through the helper shell: no fork of the provider itself. */
@@ -75,6 +91,10 @@ async function runInShell(shell: HelperShell, run: ProgramRun, stop: AbortSignal
         // Aborted before the program was even running: stop it now.
         if (stop.aborted) stopProgram();
       },
+    }).catch((error: unknown) => {
+      // Nobody would stop it when the provider ends, or tell us how it ended.
+      if (error instanceof HelperShellGone && error.started) stopProgram();
+      throw error;
     });
     // `env` (exit 126/127) says when it could not start the program, e.g. "env: 'x': No such file or directory".
     const envFailure = /^env: (.*)/m.exec(result.all)?.[1];
