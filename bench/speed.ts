@@ -7,12 +7,15 @@
 //     provider (outputs only) and against the previous build;
 //   - one `terraform apply` of 1, 10, 100 certificates (the lab: Pebble, bind9, unbound, the
 //     exec program examples/exec/nsupdate.sh): cost per extra certificate, wall and CPU;
+//     with --compare-certificates N, the same per extra certificate for both builds, from
+//     applies of 1 and N certificates taking turns;
 //   - `terraform plan` with 200 certificates in the state, and as a baseline of Terraform's
 //     own cost, a plan of as many built-in terraform_data resources holding as much text.
 //
 //   npm run build
 //   git worktree add /tmp/acme-tf-previous <commit> && (cd /tmp/acme-tf-previous && ln -s "$PWD/node_modules" . && npm run build)
 //   npx tsx bench/speed.ts --baseline /tmp/acme-tf-previous [--runs 15] [--applies 5] [--certificates 1,10,100] [--plan-state 200] [--account-key-curve P256]
+//     [--compare-certificates 41 [--compare-rounds 5]]
 //
 // A report, not a test: it always exits 0, whether the goals are met or not.
 import { execa } from "execa";
@@ -38,6 +41,9 @@ interface Options {
   planState: number;
   /** The account key's curve in the certificates' stack (the provider's default when absent). */
   accountKeyCurve?: string;
+  /** Per extra certificate against the previous build: applies of 1 and of this many certificates, interleaved. */
+  compareCertificates?: number;
+  compareRounds: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -51,6 +57,8 @@ function parseArgs(argv: string[]): Options {
     certificates: counts,
     planState: positiveIntegerFlag(argv, "--plan-state", 200),
     ...(at("--account-key-curve") ? { accountKeyCurve: at("--account-key-curve")! } : {}),
+    ...(at("--compare-certificates") ? { compareCertificates: positiveIntegerFlag(argv, "--compare-certificates", 41) } : {}),
+    compareRounds: positiveIntegerFlag(argv, "--compare-rounds", 5),
   };
 }
 
@@ -316,12 +324,14 @@ async function main(): Promise<void> {
     // Certificates.
     process.stdout.write(`\n==> one terraform apply of ${options.certificates.join(", ")} certificates (this build)\n`);
     const stack = await workspace(terraform, env, CERTIFICATE_STACK(lab, options.accountKeyCurve), current);
-    const forget = () => ["terraform.tfstate", "terraform.tfstate.backup"].forEach((file) => rmSync(join(stack.dir, file), { force: true }));
-    const applyCertificates = async (count: number) => {
+    const forgetIn = (space: { dir: string }) => ["terraform.tfstate", "terraform.tfstate.backup"].forEach((file) => rmSync(join(space.dir, file), { force: true }));
+    const forget = () => forgetIn(stack);
+    const applyIn = async (space: { dir: string; env: Record<string, string> }, count: number) => {
       const certificates = Array.from({ length: count }, () => [uniqueName("speed", lab)]);
-      writeFileSync(join(stack.dir, "terraform.tfvars.json"), JSON.stringify({ certificates, full_check: false }));
-      return terraform.run(stack.dir, stack.env, APPLY);
+      writeFileSync(join(space.dir, "terraform.tfvars.json"), JSON.stringify({ certificates, full_check: false }));
+      return terraform.run(space.dir, space.env, APPLY);
     };
+    const applyCertificates = (count: number) => applyIn(stack, count);
     const byCount: { count: number; measured: Measured }[] = [];
     for (const count of options.certificates) {
       forget();
@@ -358,6 +368,34 @@ async function main(): Promise<void> {
           `(the whole machine: terraform, programs, CA, DNS): ${verdict(per(last.measured.machineCpuMs, one.machineCpuMs), GOALS.perCertificateCpuMs)}; <= ${GOALS.perCertificateWallMs} ms wall: ${verdict(per(last.measured.wallMs, one.wallMs), GOALS.perCertificateWallMs)}; ` +
           `provider peak RSS <= ${GOALS.peakRssMb} MB: ${verdict(Math.max(...byCount.map((c) => c.measured.providerPeakMb)), GOALS.peakRssMb)}`,
       );
+    }
+
+    // Per extra certificate against the previous build: single applies swing by +-15%, so
+    // both builds take turns, each a fresh apply of 1 and of N certificates per round.
+    if (previous && options.compareCertificates) {
+      const count = options.compareCertificates;
+      process.stdout.write(`\n==> per extra certificate, this build and the previous one: ${options.compareRounds} rounds of 1 and ${count} certificates, interleaved\n`);
+      const sides = [
+        { name: "this build", space: stack, cpu: [] as number[], wall: [] as number[], peak: [] as number[] },
+        { name: "previous build", space: await workspace(terraform, env, CERTIFICATE_STACK(lab, options.accountKeyCurve), previous), cpu: [] as number[], wall: [] as number[], peak: [] as number[] },
+      ];
+      for (let round = 0; round < options.compareRounds; round++) {
+        for (const side of sides) {
+          forgetIn(side.space);
+          const one = await applyIn(side.space, 1);
+          forgetIn(side.space);
+          const many = await applyIn(side.space, count);
+          side.cpu.push((many.providerCpuMs - one.providerCpuMs) / (count - 1));
+          side.wall.push((many.wallMs - one.wallMs) / (count - 1));
+          side.peak.push(many.providerPeakMb);
+        }
+      }
+      const rows = [["", "provider CPU ms (median)", "min-max", "wall ms (median)", "provider peak RSS MB (median)"]];
+      for (const side of sides) {
+        rows.push([side.name, fmt(median(side.cpu)), `${fmt(Math.min(...side.cpu))}-${fmt(Math.max(...side.cpu))}`, fmt(median(side.wall)), fmt(median(side.peak))]);
+      }
+      say(`\nPer extra certificate, 1 -> ${count} in one apply, this build and the previous one (${options.compareRounds} rounds, interleaved)\n${table(rows)}`);
+      rmSync(sides[1]!.space.dir, { recursive: true, force: true });
     }
 
     // Plan with certificates in the state.
