@@ -115,7 +115,8 @@ export class PresentedJournal {
 
   // Synchronous: a few small writes to the page cache (no fsync) cost tens of microseconds,
   // less than the thread pool hand-offs of fs/promises (~2 ms per certificate, measured).
-  // They also keep the file's changes in call order without a queue.
+  // They also keep the file's changes in call order without a queue. (On a network home
+  // directory each change waits for the server; ACME_TF_STATE_DIR can point elsewhere.)
   private save(): void {
     if (this.broken) return;
     try {
