@@ -60,70 +60,67 @@ test("a run leaves nothing in the shell's private directory: its command file an
   expect(await readdir(privateDirectory)).toEqual([]);
 });
 
-/** The pid of this process's helper shell (its command line names its private directory). */
-async function helperShellPid(): Promise<number> {
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const [stat, commandLine] = await Promise.all([readFile(`/proc/${entry}/stat`, "utf8"), readFile(`/proc/${entry}/cmdline`, "utf8")]).catch(() => ["", ""]);
-    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (parent === process.pid && commandLine.includes("acme-tf-exec-")) return Number(entry);
-  }
-  throw new Error("no helper shell is running");
-}
+// The helper shell running a program: the parent of the subshell that waits for it. (Found
+// from the program, not by looking for this process's children: jest runs test files one
+// after another in one process, and earlier files' shells are its children too.)
+const MAIN_SHELL_SH = `read -r pid command state subshell rest < /proc/$$/stat
+read -r pid command state shell rest < /proc/$subshell/stat`;
 
 const runWith = (program: string) =>
   runProgram({ program, args: [], env: { PATH: "/usr/bin:/bin" }, timeoutSeconds: 30, signal: new AbortController().signal, logger: silentLogger });
 
+async function parentOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
 test("a helper shell killed from outside is replaced: the next program runs, through a new shell", async () => {
   const dir = await temporaryDirectory();
-  const parentOf = await writeScript(dir, "parent.sh", `read -r pid command state ppid rest < /proc/$$/stat\nread -r shell rest < /proc/$ppid/stat\nread -r pid command state grandparent rest < /proc/$ppid/stat\necho "$grandparent"`);
-  await runWith(parentOf);
-  const first = await helperShellPid();
+  const shellOf = await writeScript(dir, "shell-of.sh", `${MAIN_SHELL_SH}\necho "$shell"`);
+  const first = Number((await runWith(shellOf)).stdout);
+  expect(await parentOf(first)).toBe(process.pid);
   process.kill(first, "SIGKILL");
   // At once: the dead shell may not have been noticed yet, and the run must still go through.
-  const { stdout } = await runWith(parentOf);
-  const second = await helperShellPid();
+  const second = Number((await runWith(shellOf)).stdout);
   expect(second).not.toBe(first);
-  // The program's parent is a subshell of the new helper shell.
-  expect(Number(stdout)).toBe(second);
+  expect(await parentOf(second)).toBe(process.pid);
 });
 
 test("a shell killed while a program runs: that run still ends normally, and the next goes through a new shell at once", async () => {
   const dir = await temporaryDirectory();
   const started = join(dir, "started");
-  const slow = await writeScript(dir, "slow.sh", `touch "${started}"\nsleep 1\necho done`);
-  const quick = await writeScript(dir, "quick.sh", "echo quick");
+  const slow = await writeScript(dir, "slow.sh", `${MAIN_SHELL_SH}\necho "$shell" > "${started}"\nsleep 1\necho done`);
+  const shellOf = await writeScript(dir, "shell-of.sh", `${MAIN_SHELL_SH}\necho "$shell"`);
   const running = runWith(slow);
-  await until(() => readFile(started).then(() => true, () => false));
-  const first = await helperShellPid();
+  await until(() => readFile(started, "utf8").then((text) => text.endsWith("\n"), () => false));
+  const first = Number(await readFile(started, "utf8"));
   process.kill(first, "SIGKILL");
   // Reaped: the provider has seen it exit.
   await until(() => !isAlive(first));
   let slowDone = false;
   void running.then(() => (slowDone = true), () => undefined);
   // The slow program's subshell holds the shell's output open for a second more.
-  expect((await runWith(quick)).stdout).toBe("quick");
+  const second = Number((await runWith(shellOf)).stdout);
+  expect(second).not.toBe(first);
+  expect(await parentOf(second)).toBe(process.pid);
   expect(slowDone).toBe(false);
-  expect(await helperShellPid()).not.toBe(first);
   expect((await running).stdout).toBe("done");
 });
 
 test("a program whose shells are all killed: an error that says so, and the program is stopped", async () => {
   const dir = await temporaryDirectory();
-  const pidFile = join(dir, "pid");
-  const sleeper = await writeScript(dir, "sleeper.sh", `echo $$ > "${pidFile}"\nexec sleep 30`);
+  const pidFile = join(dir, "pids");
+  const sleeper = await writeScript(dir, "sleeper.sh", `${MAIN_SHELL_SH}\necho "$$ $subshell $shell" > "${pidFile}"\nexec sleep 30`);
   const running = runWith(sleeper);
   await until(() => readFile(pidFile, "utf8").then((text) => text.endsWith("\n"), () => false));
-  const pid = Number(await readFile(pidFile, "utf8"));
-  // The program's parent: the subshell that waits for it and would report its end.
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const subshell = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  process.kill(await helperShellPid(), "SIGKILL");
-  process.kill(subshell, "SIGKILL");
+  // The program, the subshell that waits for it and would report its end, and the helper shell.
+  const [pid, subshell, shell] = (await readFile(pidFile, "utf8")).trim().split(" ").map(Number);
+  process.kill(shell!, "SIGKILL");
+  process.kill(subshell!, "SIGKILL");
   await expect(running).rejects.toThrow(/sleeper\.sh" was stopped, its work unknown: the provider's helper shell that ran it ended/);
   // SIGTERM to its group: gone well before its 30 s.
-  await until(() => !isAlive(pid));
-  expect(isAlive(pid)).toBe(false);
+  await until(() => !isAlive(pid!));
+  expect(isAlive(pid!)).toBe(false);
 });
 
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
