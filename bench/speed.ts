@@ -324,19 +324,17 @@ async function main(): Promise<void> {
     // Certificates.
     process.stdout.write(`\n==> one terraform apply of ${options.certificates.join(", ")} certificates (this build)\n`);
     const stack = await workspace(terraform, env, CERTIFICATE_STACK(lab, options.accountKeyCurve), current);
-    const forgetIn = (space: { dir: string }) => ["terraform.tfstate", "terraform.tfstate.backup"].forEach((file) => rmSync(join(space.dir, file), { force: true }));
-    const forget = () => forgetIn(stack);
-    const applyIn = async (space: { dir: string; env: Record<string, string> }, count: number) => {
+    // Every apply starts from an empty state: an account and `count` new certificates.
+    const applyFresh = async (space: { dir: string; env: Record<string, string> }, count: number) => {
+      for (const file of ["terraform.tfstate", "terraform.tfstate.backup"]) rmSync(join(space.dir, file), { force: true });
       const certificates = Array.from({ length: count }, () => [uniqueName("speed", lab)]);
       writeFileSync(join(space.dir, "terraform.tfvars.json"), JSON.stringify({ certificates, full_check: false }));
       return terraform.run(space.dir, space.env, APPLY);
     };
-    const applyCertificates = (count: number) => applyIn(stack, count);
     const byCount: { count: number; measured: Measured }[] = [];
     for (const count of options.certificates) {
-      forget();
       process.stdout.write(`    ${count} certificate(s), load average ${loadAverage()}\n`);
-      byCount.push({ count, measured: await applyCertificates(count) });
+      byCount.push({ count, measured: await applyFresh(stack, count) });
     }
     const one = byCount[0]!.measured;
     // Where the machine's CPU went: terraform, the providers, the lab's servers, and the rest
@@ -381,10 +379,8 @@ async function main(): Promise<void> {
       ];
       for (let round = 0; round < options.compareRounds; round++) {
         for (const side of sides) {
-          forgetIn(side.space);
-          const one = await applyIn(side.space, 1);
-          forgetIn(side.space);
-          const many = await applyIn(side.space, count);
+          const one = await applyFresh(side.space, 1);
+          const many = await applyFresh(side.space, count);
           side.cpu.push((many.providerCpuMs - one.providerCpuMs) / (count - 1));
           side.wall.push((many.wallMs - one.wallMs) / (count - 1));
           side.peak.push(many.providerPeakMb);
@@ -400,8 +396,7 @@ async function main(): Promise<void> {
 
     // Plan with certificates in the state.
     process.stdout.write(`\n==> terraform plan with ${options.planState} certificates in the state\n`);
-    forget();
-    await applyCertificates(options.planState);
+    await applyFresh(stack, options.planState);
     const plans: Measured[] = [];
     for (let run = 0; run < 3; run++) plans.push(await terraform.run(stack.dir, stack.env, PLAN));
     const planMs = median(plans.map((p) => p.wallMs))!;
